@@ -1,0 +1,82 @@
+"""Data shapes passed between the stages.
+
+Internal stage results are plain dataclasses (cheap to build, no validation needed since the
+library creates them itself); :class:`Brief`, the public product, is a pydantic model so the API
+can validate it and publish its JSON schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EntityType = Literal["PERSON", "ORGANIZATION", "LOCATION", "OTHER"]
+
+
+@dataclass(slots=True)
+class Page:
+    """A fetched (or locally read) HTML page, already decoded to text."""
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    html: str
+    status: int = 200
+    content_type: str = "text/html"
+    encoding: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """What extraction finds in a page: the body text and its metadata."""
+
+    text: str  # paragraphs separated by a blank line
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO 8601
+    language: str | None = None  # ISO 639-1
+    canonical_url: str | None = None
+    site_name: str | None = None
+    top_image: str | None = None
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    """One named entity of an article with its canonical name and mention count."""
+
+    name: str
+    type: EntityType
+    count: int
+    mentions: list[str] = field(default_factory=list)
+
+
+class EntityOut(BaseModel):
+    """An entity as published in a brief."""
+
+    name: str
+    type: EntityType
+    count: int
+    mentions: list[str]
+
+
+class Brief(BaseModel):
+    """The product: one article's brief, as stored and served."""
+
+    id: str = Field(description="Stable id: derived from the canonical URL")
+    url: str | None
+    canonical_url: str | None
+    source: str | None = Field(description="The site's domain, e.g. example.com")
+    title: str | None
+    authors: list[str]
+    published: str | None = Field(description="ISO 8601 or null")
+    language: str | None = Field(description="ISO 639-1")
+    text: str
+    word_count: int
+    summary: list[str]
+    entities: list[EntityOut]
+    fetched_at: str
+    site_name: str | None = None
+    top_image: str | None = None

@@ -1,0 +1,130 @@
+"""The order of the stages and the policy between them.
+
+fetch -> extract -> summarize -> entities, producing a :class:`~newsbrief.models.Brief`.
+Storage policy (skip a URL already briefed, refresh) lives with the callers that own a store;
+this module only builds briefs. Stages are imported lazily so that code paths that never brief
+(the API's read routes) do not pay for the HTML parser or sumy at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import InvalidInput, NoArticle
+from .models import Article, Brief, EntityOut, Page
+from .settings import FetchSettings
+
+DEFAULT_SENTENCES = 3
+MAX_SENTENCES = 20
+
+
+def normalize_url(url: str) -> str:
+    """Normalize a URL for identity: lower-case scheme and host, no fragment, no default port."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def brief_id(canonical_url: str | None, text: str = "") -> str:
+    """The stable id of a brief: a hash of its canonical URL (of its text when it has no URL)."""
+    key = normalize_url(canonical_url) if canonical_url else "text:" + text
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def source_of(url: str | None) -> str | None:
+    """The site's domain for a URL, without a leading ``www.``."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def _check_sentences(sentences: int) -> int:
+    if isinstance(sentences, bool) or not isinstance(sentences, int):
+        raise InvalidInput("sentences must be a whole number")
+    if not 1 <= sentences <= MAX_SENTENCES:
+        raise InvalidInput(f"sentences must be between 1 and {MAX_SENTENCES}, got {sentences}")
+    return sentences
+
+
+def build_brief(
+    article: Article, url: str | None = None, sentences: int = DEFAULT_SENTENCES
+) -> Brief:
+    """Summarize an extracted article and list its entities: the shared tail of every path."""
+    from .entities import find_entities
+    from .summarize import summarize_text
+
+    sentences = _check_sentences(sentences)
+    text = article.text.strip()
+    if not text:
+        raise NoArticle("no article text found")
+    language = article.language
+    if not language:
+        from .language import detect_language
+
+        language = detect_language(text)
+    canonical = article.canonical_url or url
+    summary = summarize_text(text, sentences=sentences, language=language, title=article.title)
+    entities = find_entities(text, language=language, title=article.title)
+    return Brief(
+        id=brief_id(canonical, text),
+        url=url,
+        canonical_url=canonical,
+        source=source_of(canonical),
+        title=article.title,
+        authors=list(article.authors),
+        published=article.published,
+        language=language,
+        text=text,
+        word_count=len(text.split()),
+        summary=summary,
+        entities=[
+            EntityOut(name=e.name, type=e.type, count=e.count, mentions=list(e.mentions))
+            for e in entities
+        ],
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        site_name=article.site_name,
+        top_image=article.top_image,
+    )
+
+
+def brief_page(page: Page, sentences: int = DEFAULT_SENTENCES) -> Brief:
+    """Brief an already fetched or read HTML page."""
+    from .extract import extract_article
+
+    article = extract_article(page.html, url=page.final_url or page.url)
+    return build_brief(article, url=page.url or None, sentences=sentences)
+
+
+def brief_html(html: str, url: str | None = None, sentences: int = DEFAULT_SENTENCES) -> Brief:
+    """Brief HTML the caller already has (nothing is fetched)."""
+    return brief_page(Page(url=url or "", final_url=url or "", html=html), sentences=sentences)
+
+
+def brief_text(
+    text: str,
+    url: str | None = None,
+    title: str | None = None,
+    sentences: int = DEFAULT_SENTENCES,
+) -> Brief:
+    """Brief plain text: no extraction, the text is the article body."""
+    return build_brief(Article(text=text, title=title), url=url, sentences=sentences)
+
+
+def brief_url(
+    url: str, sentences: int = DEFAULT_SENTENCES, settings: FetchSettings | None = None
+) -> Brief:
+    """Fetch ``url`` and brief it."""
+    from .fetch import fetch_page
+
+    _check_sentences(sentences)
+    page = fetch_page(url, settings=settings)
+    return brief_page(page, sentences=sentences)
