@@ -1,0 +1,65 @@
+"""Shared test fixtures: a network guard, the loopback server, and the shared data folder."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.loopback import LoopbackServer
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+# ../shared beside the clone holds the evaluation sets; a fresh clone elsewhere has none.
+SHARED_DIR = Path(os.environ.get("NEWSBRIEF_SHARED_DIR", REPO_ROOT.parent / "shared"))
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    # Tests never touch the internet: anything but loopback (or a unix socket) is a bug.
+    if isinstance(address, tuple) and self.family in (socket.AF_INET, socket.AF_INET6):
+        host = str(address[0])
+        try:
+            loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+    _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _network_guard() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    """A started loopback HTTP server, stopped after the test."""
+    server = LoopbackServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let fetch reach 127.0.0.1 (the documented development switch)."""
+    monkeypatch.setenv("NEWSBRIEF_ALLOW_LOOPBACK", "1")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path inside ../shared/data; skips the calling test when the set is absent."""
+    path = SHARED_DIR.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(
+            f"evaluation set {path} is absent (it lives in ../shared beside the repository; "
+            "set NEWSBRIEF_SHARED_DIR to point elsewhere)"
+        )
+    return path
