@@ -63,7 +63,7 @@ def brief_input(item: str, sentences: int) -> dict[str, Any]:
             "a .txt file or '-'"
         )
     try:
-        with (gzip.open(path, "rb") if gzipped else path.open("rb")) as stream:
+        with gzip.open(path, "rb") if gzipped else path.open("rb") as stream:
             data = _read_capped(stream, settings.max_bytes, item)
     except (OSError, EOFError) as exc:  # unreadable file or corrupt gzip
         raise InvalidInput(f"cannot read {item}: {exc}") from None

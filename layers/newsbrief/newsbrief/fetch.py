@@ -1,4 +1,4 @@
-"""Fetch stage: the only module that opens sockets. (Being built: see issue 2 / 8.)"""
+"""Fetch stage: the only module that opens sockets (being built: issues 2 and 8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Language identification for text that carries no declared language. (Being built: issue 5.)"""
+"""Language identification for text with no declared language (being built: issue 5)."""
 
 from __future__ import annotations
 
