@@ -1,0 +1,1 @@
+"""Dev-only local stack: the Lambda handlers over HTTP against an embedded moto server."""
