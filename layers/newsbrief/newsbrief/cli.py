@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from .errors import InvalidInput, NewsbriefError, TooLarge
 from .pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
+from .settings import FetchSettings
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # Local files and stdin get the same cap as fetched pages (decompressed size for .gz), so a
@@ -37,13 +38,11 @@ def _read_capped(stream: BinaryIO, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def brief_input(item: str, sentences: int) -> dict[str, Any]:
+def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str, Any]:
     """Brief one CLI input (URL, file path or ``-``) and return the brief as a dict."""
     from .fetch import decode_html
     from .pipeline import brief_html, brief_text, brief_url
-    from .settings import FetchSettings
 
-    settings = FetchSettings.from_env()
     if item == "-":
         data = _read_capped(sys.stdin.buffer, settings.max_bytes, "standard input")
         html, _ = decode_html(data)
@@ -115,9 +114,11 @@ def run_summarize(inputs: Sequence[str], sentences: int, pretty: bool) -> int:
     if list(inputs).count("-") > 1:
         print("newsbrief: '-' (stdin) may be given only once", file=sys.stderr)
         return 2
+    # Read once for the whole run: a bad environment is one usage error, not N failed inputs.
+    settings = FetchSettings.from_env()
     for item in inputs:
         try:
-            _emit(brief_input(item, sentences), pretty)
+            _emit(brief_input(item, sentences, settings), pretty)
         except NewsbriefError as exc:
             failed = True
             _emit({"input": item, "error": exc.to_dict()}, pretty)
