@@ -1,0 +1,63 @@
+"""The pipeline's own policy: ids, sources, parameter bounds, and the order of the stages."""
+
+from __future__ import annotations
+
+import pytest
+from newsbrief.errors import InvalidInput, NoArticle
+from newsbrief.pipeline import brief_html, brief_id, brief_text, normalize_url, source_of
+
+from tests.conftest import FIXTURES
+
+PAGE = (FIXTURES / "cli" / "harbour-bridge.html").read_text(encoding="utf-8")
+TEXT = (FIXTURES / "cli" / "harbour-bridge.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("HTTPS://Example.COM/a?b=1#frag", "https://example.com/a?b=1"),
+        ("http://example.com:80/x", "http://example.com/x"),
+        ("https://example.com", "https://example.com/"),
+    ],
+)
+def test_normalize_url_ignores_case_fragment_and_default_port(a: str, b: str) -> None:
+    assert normalize_url(a) == b
+    assert brief_id(a) == brief_id(b)
+
+
+def test_ids_differ_for_different_urls_and_texts() -> None:
+    assert brief_id("https://example.com/a") != brief_id("https://example.com/b")
+    assert brief_id(None, "one text") != brief_id(None, "another text")
+    assert len(brief_id("https://example.com/a")) == 24
+
+
+def test_source_is_the_domain_without_www() -> None:
+    assert source_of("https://www.Example.co.uk/news/1") == "example.co.uk"
+    assert source_of(None) is None
+
+
+@pytest.mark.parametrize("bad", [0, 21, -1, True, 2.5, "3"])
+def test_sentence_count_is_bounded(bad: object) -> None:
+    with pytest.raises(InvalidInput):
+        brief_text(TEXT, sentences=bad)  # type: ignore[arg-type]
+
+
+def test_canonical_url_wins_over_the_url_asked_for() -> None:
+    a = brief_html(PAGE, url="https://averycourier.example/share?utm_source=x")
+    b = brief_html(PAGE, url="https://m.averycourier.example/news/harbour")
+    assert a.id == b.id
+    assert a.url != b.url
+    assert a.source == "averycourier.example"
+
+
+def test_text_brief_detects_language_and_summarizes() -> None:
+    brief = brief_text(TEXT, title="Bridge closes", sentences=4)
+    assert brief.language == "en"
+    assert len(brief.summary) == 4
+    assert brief.word_count == len(TEXT.split())
+    assert brief.canonical_url is None and brief.source is None
+
+
+def test_empty_text_is_no_article() -> None:
+    with pytest.raises(NoArticle):
+        brief_text("   \n ")
