@@ -91,3 +91,10 @@ class StoreUnavailable(NewsbriefError):
 
     code = "store_unavailable"
     http_status = 503
+
+
+class InvalidFeed(UnsupportedContent):
+    """The document is not a readable RSS, Atom or sitemap feed (or it is malformed)."""
+
+    code = "invalid_feed"
+    http_status = 422
