@@ -420,3 +420,28 @@ def parse_feed(data: bytes, base_url: str | None = None) -> Feed:
     if error is not None and not feed.entries:
         raise InvalidFeed(f"malformed feed: {error}")
     return feed
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+
+
+def discover_feeds(data: bytes, base_url: str | None = None) -> list[str]:
+    """Feed URLs an HTML page advertises with ``<link rel="alternate" type="...rss+xml">``.
+
+    Lets a user register a site's home page instead of hunting for its feed URL.
+    """
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(data)
+    except (etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rels and kind in _FEED_TYPES:
+            url = _absolute(link.get("href"), base_url)
+            if url and url not in found:
+                found.append(url)
+    return found

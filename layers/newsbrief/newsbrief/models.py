@@ -29,6 +29,20 @@ class Page:
 
 
 @dataclass(slots=True)
+class Resource:
+    """Any fetched resource as bytes (feeds, sitemaps, robots.txt), not decoded as a page.
+
+    ``status`` 304 (not modified) comes with an empty body: the caller's copy is current.
+    """
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+
+
+@dataclass(slots=True)
 class Article:
     """What extraction finds in a page: the body text and its metadata."""
 

@@ -1,0 +1,268 @@
+"""Politeness and feed polling: robots.txt, per-host pacing, conditional GET, per-run caps.
+
+Everything here is storage-agnostic. The pacing state is behind the :class:`RateLimiter`
+protocol: :class:`MemoryRateLimiter` serves one process (the CLI); the store provides a
+DynamoDB-backed one shared by concurrent Lambda invocations. Fetching goes through a
+``fetcher`` callable (``newsbrief.fetch.fetch_resource`` by default) so tests can hand in fakes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+from .errors import FetchFailed, InvalidFeed, NewsbriefError
+from .feeds import Feed, FeedEntry, discover_feeds, parse_feed
+from .models import Resource
+
+Fetcher = Callable[[str, Mapping[str, str]], Resource]
+
+# robots.txt is re-read hourly: sites change it rarely, and a warm Lambda polls many times.
+ROBOTS_TTL_SECONDS = 3600.0
+# When robots.txt cannot be read because the server fails (5xx, network), RFC 9309 says to
+# assume everything is disallowed; we re-ask sooner than for a good answer.
+ROBOTS_ERROR_TTL_SECONDS = 300.0
+# RFC 9309 requires parsers to read at least 500 KiB; anything past that is ignored.
+ROBOTS_MAX_BYTES = 500 * 1024
+# Default gap between two requests to one host when robots.txt sets no Crawl-delay: polite
+# for news sites, yet 50 new articles of one site still start within a minute.
+DEFAULT_HOST_INTERVAL = 1.0
+# A Crawl-delay beyond this would park a worker for minutes; we honour it up to this and
+# the per-run cap does the rest.
+MAX_HOST_INTERVAL = 30.0
+# A feed may list hundreds of items; a run queues at most this many new ones per feed (newest
+# first) so one huge sitemap cannot flood the queue; the rest come in later runs.
+MAX_NEW_PER_RUN = 50
+# A sitemap index may list years of monthly archives: only the newest few can hold news.
+MAX_CHILD_SITEMAPS = 3
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.5, text/html;q=0.3, */*;q=0.1"
+)
+
+
+def product_token(user_agent: str) -> str:
+    """The robots.txt name of a User-Agent string: ``newsbrief/0.1 (+url)`` -> ``newsbrief``."""
+    return user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else "*"
+
+
+def host_of(url: str) -> str:
+    """The host (and non-default port) a URL's requests are paced and robots-checked by."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def default_fetcher(accept: str = FEED_ACCEPT) -> Fetcher:
+    """A fetcher on :func:`newsbrief.fetch.fetch_resource` with settings from the environment."""
+    from .fetch import fetch_resource
+    from .settings import FetchSettings
+
+    settings = FetchSettings.from_env()
+
+    def fetch(url: str, headers: Mapping[str, str]) -> Resource:
+        return fetch_resource(url, accept=accept, headers=headers, settings=settings)
+
+    return fetch
+
+
+@dataclass(slots=True)
+class _Robots:
+    parser: object | None  # a Protego parser, or None for "everything allowed"
+    disallow_all: bool
+    expires: float
+
+
+class RobotsCache:
+    """robots.txt per host, fetched once and cached (thread-safe; per process)."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        user_agent: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.fetcher = fetcher
+        self.agent = product_token(user_agent)
+        self.clock = clock
+        self._cache: dict[str, _Robots] = {}
+        self._lock = threading.Lock()
+
+    def _load(self, url: str) -> _Robots:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        now = self.clock()
+        try:
+            res = self.fetcher(robots_url, {})
+        except NewsbriefError:
+            # Unreachable host or refused destination: nothing there may be fetched now.
+            return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)
+        if res.status >= 500 or res.status == 429:
+            return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)
+        if res.status >= 400:  # 4xx: no robots.txt, everything allowed (RFC 9309 2.3.1.3)
+            return _Robots(None, False, now + ROBOTS_TTL_SECONDS)
+        from protego import Protego
+
+        text = res.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+        return _Robots(Protego.parse(text), False, now + ROBOTS_TTL_SECONDS)
+
+    def _entry(self, url: str) -> _Robots:
+        host = f"{urlsplit(url).scheme}://{host_of(url)}"
+        with self._lock:
+            entry = self._cache.get(host)
+        if entry is None or entry.expires <= self.clock():
+            entry = self._load(url)
+            with self._lock:
+                self._cache[host] = entry
+        return entry
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets our user agent fetch ``url``."""
+        entry = self._entry(url)
+        if entry.disallow_all:
+            return False
+        if entry.parser is None:
+            return True
+        return bool(entry.parser.can_fetch(url, self.agent))  # type: ignore[attr-defined]
+
+    def interval(self, url: str) -> float:
+        """Seconds to leave between two requests to ``url``'s host (Crawl-delay, bounded)."""
+        entry = self._entry(url)
+        delay = None
+        if entry.parser is not None:
+            delay = entry.parser.crawl_delay(self.agent)  # type: ignore[attr-defined]
+        if delay is None:
+            return DEFAULT_HOST_INTERVAL
+        return min(max(float(delay), 0.0), MAX_HOST_INTERVAL)
+
+
+class RateLimiter(Protocol):
+    """Shared per-host pacing: each call reserves the host's next free request slot."""
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Reserve a slot for one request to ``host``; return seconds to wait until it."""
+        ...
+
+
+class MemoryRateLimiter:
+    """Per-host pacing within one process."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Reserve the host's next slot and return the wait until it (0 when free now)."""
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next.get(host, 0.0))
+            self._next[host] = slot + interval
+            return slot - now
+
+
+@dataclass(slots=True)
+class PollResult:
+    """The outcome of polling one feed once."""
+
+    status: Literal["ok", "not_modified"]
+    feed_url: str  # the feed actually read (differs when a home page advertised it)
+    kind: str | None = None
+    title: str | None = None
+    entries: list[FeedEntry] = field(default_factory=list)  # allowed by robots, newest first
+    disallowed: list[str] = field(default_factory=list)  # entry URLs robots.txt forbids
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def _newest_first(entries: Iterable[FeedEntry]) -> list[FeedEntry]:
+    # Undated entries keep their feed order after the dated ones (feeds list newest first).
+    listed = list(entries)
+    dated = sorted((e for e in listed if e.published), key=lambda e: e.published or "")
+    undated = [e for e in listed if not e.published]
+    return list(reversed(dated)) + undated
+
+
+def _get(fetcher: Fetcher, robots: RobotsCache, url: str, headers: Mapping[str, str]) -> Resource:
+    if not robots.allowed(url):
+        raise FetchFailed(f"robots.txt of {host_of(url)} disallows fetching {url}")
+    res = fetcher(url, headers)
+    if res.status == 304:
+        return res
+    if res.status >= 400:
+        raise FetchFailed(f"the feed answered HTTP {res.status}")
+    return res
+
+
+def poll_feed(
+    url: str,
+    fetcher: Fetcher,
+    robots: RobotsCache,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    limit: int | None = None,
+) -> PollResult:
+    """Fetch a feed (conditional GET) and list the entries we may fetch, newest first.
+
+    Follows a home page's advertised feed once and a sitemap index's newest child sitemaps.
+    ``limit`` caps the entries returned (the caller dedups first, so it normally passes none).
+    Raises ``FetchFailed`` (network, HTTP error, robots.txt forbids the feed) or ``InvalidFeed``.
+    """
+    conditional: dict[str, str] = {}
+    if etag:
+        conditional["If-None-Match"] = etag
+    if last_modified:
+        conditional["If-Modified-Since"] = last_modified
+    res = _get(fetcher, robots, url, conditional)
+    if res.status == 304:
+        return PollResult("not_modified", url, etag=etag, last_modified=last_modified)
+    feed_url = url
+    base = res.final_url or url
+    try:
+        feed = parse_feed(res.body, base_url=base)
+    except InvalidFeed:
+        advertised = discover_feeds(res.body, base_url=base)
+        if not advertised:
+            raise
+        feed_url = advertised[0]
+        res = _get(fetcher, robots, feed_url, {})
+        if res.status == 304:  # cannot happen without validators, but never crash on it
+            raise InvalidFeed(f"{feed_url} sent no feed") from None
+        feed = parse_feed(res.body, base_url=res.final_url or feed_url)
+    entries = _entries_of(feed, fetcher, robots)
+    result = PollResult(
+        "ok",
+        feed_url,
+        kind=feed.kind,
+        title=feed.title,
+        etag=res.headers.get("etag"),
+        last_modified=res.headers.get("last-modified"),
+    )
+    for entry in _newest_first(entries):
+        if robots.allowed(entry.url):
+            result.entries.append(entry)
+        else:
+            result.disallowed.append(entry.url)
+    if limit is not None:
+        result.entries = result.entries[:limit]
+    return result
+
+
+def _entries_of(feed: Feed, fetcher: Fetcher, robots: RobotsCache) -> list[FeedEntry]:
+    if feed.kind != "sitemap_index":
+        return feed.entries
+    entries: list[FeedEntry] = []
+    children = _newest_first(feed.entries)[:MAX_CHILD_SITEMAPS]
+    for child in children:
+        try:
+            res = _get(fetcher, robots, child.url, {})
+            sub = parse_feed(res.body, base_url=res.final_url or child.url)
+        except NewsbriefError:
+            continue  # one broken archive sitemap must not hide the others
+        if sub.kind != "sitemap_index":  # no nesting beyond one level (loops, bombs)
+            entries.extend(sub.entries)
+    return entries

@@ -1,0 +1,193 @@
+"""Politeness and polling with an in-memory fake web: robots.txt, pacing, 304, discovery."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+from newsbrief.crawl import (
+    DEFAULT_HOST_INTERVAL,
+    MAX_HOST_INTERVAL,
+    MemoryRateLimiter,
+    RobotsCache,
+    poll_feed,
+    product_token,
+)
+from newsbrief.errors import FetchFailed, InvalidFeed
+from newsbrief.models import Resource
+
+from tests.conftest import FIXTURES
+
+SITE = "https://www.harbourgazette.example"
+RSS = (FIXTURES / "feeds" / "rss2_news.xml").read_bytes()
+UA = "newsbrief/0.1 (+https://github.com/newsbrief/newsbrief)"
+
+
+class FakeWeb:
+    """URL -> (status, body, headers); records every request with its headers."""
+
+    def __init__(self, pages: dict[str, tuple[int, bytes, dict[str, str]]]) -> None:
+        self.pages = pages
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+    def __call__(self, url: str, headers: Mapping[str, str]) -> Resource:
+        self.requests.append((url, dict(headers)))
+        status, body, extra = self.pages.get(url, (404, b"", {}))
+        if status == -1:
+            raise FetchFailed("connection refused")
+        if status == 200 and extra.get("etag") and headers.get("If-None-Match") == extra["etag"]:
+            return Resource(url, url, 304, b"", dict(extra))
+        return Resource(url, url, status, body, dict(extra))
+
+    def count(self, url: str) -> int:
+        return sum(1 for u, _ in self.requests if u == url)
+
+
+def robots(web: FakeWeb, clock: list[float] | None = None) -> RobotsCache:
+    if clock is None:
+        return RobotsCache(web, UA)
+    return RobotsCache(web, UA, clock=lambda: clock[0])
+
+
+def test_product_token() -> None:
+    assert product_token(UA) == "newsbrief"
+
+
+def test_robots_disallow_is_obeyed_for_entries() -> None:
+    robots_txt = (
+        b"User-agent: *\nDisallow: /opinion/\n\n"
+        b"User-agent: newsbrief\nDisallow: /whats-on/\n"
+    )
+    web = FakeWeb(
+        {
+            f"{SITE}/robots.txt": (200, robots_txt, {}),
+            f"{SITE}/feed/": (200, RSS, {}),
+        }
+    )
+    result = poll_feed(f"{SITE}/feed/", web, robots(web))
+    urls = [e.url for e in result.entries]
+    # our own group overrides "*": /opinion/ is allowed to us, /whats-on/ is not
+    assert f"{SITE}/whats-on/weekend-round-up/" in result.disallowed
+    assert f"{SITE}/opinion/letters-harbour-wall/" in urls
+    assert all("/whats-on/" not in u for u in urls)
+    assert web.count(f"{SITE}/robots.txt") == 1  # cached per host
+
+
+def test_robots_forbidding_the_feed_itself_is_an_error() -> None:
+    web = FakeWeb({f"{SITE}/robots.txt": (200, b"User-agent: *\nDisallow: /\n", {})})
+    with pytest.raises(FetchFailed, match="robots.txt"):
+        poll_feed(f"{SITE}/feed/", web, robots(web))
+    assert web.count(f"{SITE}/feed/") == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"), [(404, True), (403, True), (503, False), (-1, False)]
+)
+def test_robots_unavailable_vs_unreachable(status: int, allowed: bool) -> None:
+    web = FakeWeb({f"{SITE}/robots.txt": (status, b"", {})})
+    assert robots(web).allowed(f"{SITE}/news/a") is allowed
+
+
+def test_robots_cache_expires() -> None:
+    clock = [0.0]
+    web = FakeWeb({f"{SITE}/robots.txt": (200, b"User-agent: *\nDisallow:\n", {})})
+    cache = robots(web, clock)
+    cache.allowed(f"{SITE}/a")
+    cache.allowed(f"{SITE}/b")
+    assert web.count(f"{SITE}/robots.txt") == 1
+    clock[0] = 4000.0
+    cache.allowed(f"{SITE}/c")
+    assert web.count(f"{SITE}/robots.txt") == 2
+
+
+def test_crawl_delay_sets_interval_within_bounds() -> None:
+    web = FakeWeb(
+        {
+            f"{SITE}/robots.txt": (200, b"User-agent: *\nCrawl-delay: 4\n", {}),
+            "https://slow.example/robots.txt": (200, b"User-agent: *\nCrawl-delay: 3600\n", {}),
+        }
+    )
+    cache = robots(web)
+    assert cache.interval(f"{SITE}/a") == 4.0
+    assert cache.interval("https://slow.example/a") == MAX_HOST_INTERVAL
+    assert cache.interval("https://none.example/a") == DEFAULT_HOST_INTERVAL
+
+
+def test_memory_rate_limiter_spaces_requests_per_host() -> None:
+    now = [100.0]
+    limiter = MemoryRateLimiter(clock=lambda: now[0])
+    assert limiter.reserve("a.example", 2.0) == 0.0
+    assert limiter.reserve("a.example", 2.0) == 2.0
+    assert limiter.reserve("a.example", 2.0) == 4.0
+    assert limiter.reserve("b.example", 2.0) == 0.0  # hosts do not wait for each other
+    now[0] = 110.0
+    assert limiter.reserve("a.example", 2.0) == 0.0
+
+
+def test_conditional_get_returns_not_modified() -> None:
+    web = FakeWeb({f"{SITE}/feed/": (200, RSS, {"etag": '"v1"', "last-modified": "Tue, 24 Nov"})})
+    first = poll_feed(f"{SITE}/feed/", web, robots(web))
+    assert first.status == "ok" and first.etag == '"v1"' and first.last_modified == "Tue, 24 Nov"
+    second = poll_feed(f"{SITE}/feed/", web, robots(web), etag=first.etag,
+                       last_modified=first.last_modified)  # fmt: skip
+    assert second.status == "not_modified"
+    assert second.entries == []
+    sent = [h for u, h in web.requests if u == f"{SITE}/feed/"][-1]
+    assert sent == {"If-None-Match": '"v1"', "If-Modified-Since": "Tue, 24 Nov"}
+
+
+def test_entries_newest_first_and_limit() -> None:
+    web = FakeWeb({f"{SITE}/feed/": (200, RSS, {})})
+    result = poll_feed(f"{SITE}/feed/", web, robots(web), limit=3)
+    assert [e.published for e in result.entries] == [
+        "2026-11-24T17:45:00+00:00",
+        "2026-11-24T09:15:00+00:00",
+        "2026-11-23T20:30:00+00:00",
+    ]
+
+
+def test_home_page_advertising_a_feed_is_followed() -> None:
+    html = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
+        b"</head></html>"
+    )
+    web = FakeWeb({f"{SITE}/": (200, html, {}), f"{SITE}/feed/": (200, RSS, {})})
+    result = poll_feed(f"{SITE}/", web, robots(web))
+    assert result.feed_url == f"{SITE}/feed/"
+    assert result.kind == "rss" and len(result.entries) == 6
+
+
+def test_page_without_feed_is_invalid_feed() -> None:
+    web = FakeWeb({f"{SITE}/": (200, b"<html><body>hi</body></html>", {})})
+    with pytest.raises(InvalidFeed):
+        poll_feed(f"{SITE}/", web, robots(web))
+
+
+def test_http_error_is_fetch_failed() -> None:
+    web = FakeWeb({f"{SITE}/feed/": (500, b"oops", {})})
+    with pytest.raises(FetchFailed, match="HTTP 500"):
+        poll_feed(f"{SITE}/feed/", web, robots(web))
+
+
+def test_sitemap_index_reads_newest_children_only() -> None:
+    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">""" + b"".join(
+        b"<sitemap><loc>https://d.example/sm/%d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>"
+        % (m, m)
+        for m in range(1, 13)
+    ) + b"</sitemapindex>"
+
+    def sitemap(m: int) -> bytes:
+        return (
+            b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>https://d.example/a/%d</loc><lastmod>2026-%02d-02</lastmod></url>"
+            b"</urlset>" % (m, m)
+        )
+
+    pages = {f"https://d.example/sm/{m}.xml": (200, sitemap(m), {}) for m in range(1, 13)}
+    pages["https://d.example/sitemap_index.xml"] = (200, index, {})
+    pages["https://d.example/sm/11.xml"] = (200, b"<broken", {})  # skipped, not fatal
+    web = FakeWeb(pages)
+    result = poll_feed("https://d.example/sitemap_index.xml", web, robots(web))
+    assert result.kind == "sitemap_index"
+    assert [e.url for e in result.entries] == ["https://d.example/a/12", "https://d.example/a/10"]
+    assert web.count("https://d.example/sm/1.xml") == 0
