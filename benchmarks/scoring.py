@@ -1,0 +1,101 @@
+"""The article-extraction benchmark metric (scrapinghub/article-extraction-benchmark).
+
+Implemented exactly as ../shared/data/extraction/README.md defines it, so every part of the
+project (extraction benchmark, quality gate, other stages) scores text the same way:
+
+- tokens are ``re.findall(r"\\w+", text)`` (Unicode, case kept); ``None`` counts as "";
+- shingles are the multiset of runs of 4 consecutive tokens (1-3 tokens: one shingle of all);
+- per page TP/FP/FN from the multisets; precision undefined on empty output;
+- macro P = mean of defined page precisions, macro R = mean of page recalls (empty output -> 0),
+  F1 = harmonic mean of macro P and macro R (not the mean of page F1s).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TOKEN_RE = re.compile(r"\w+")
+SHINGLE_SIZE = 4  # the benchmark's published shingle length
+
+
+def tokenize(text: str | None) -> list[str]:
+    """The metric's tokens: runs of Unicode word characters, case kept."""
+    return TOKEN_RE.findall(text or "")
+
+
+def shingles(tokens: list[str]) -> Counter[tuple[str, ...]]:
+    """Multiset of every run of ``SHINGLE_SIZE`` consecutive tokens."""
+    if not tokens:
+        return Counter()
+    if len(tokens) < SHINGLE_SIZE:
+        return Counter([tuple(tokens)])
+    return Counter(
+        tuple(tokens[i : i + SHINGLE_SIZE]) for i in range(len(tokens) - SHINGLE_SIZE + 1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore:
+    """One page's counts; ``precision`` is ``None`` when the prediction is empty."""
+
+    tp: int
+    fp: int
+    fn: int
+    exact: bool
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision or 0.0, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_page(truth: str | None, prediction: str | None) -> PageScore:
+    """Compare one prediction with its ground truth."""
+    truth_tokens, pred_tokens = tokenize(truth), tokenize(prediction)
+    t, p = shingles(truth_tokens), shingles(pred_tokens)
+    tp = sum(min(n, p[s]) for s, n in t.items())
+    fp = sum(p.values()) - tp
+    fn = sum(t.values()) - tp
+    return PageScore(tp=tp, fp=fp, fn=fn, exact=truth_tokens == pred_tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Macro scores over a set of pages."""
+
+    f1: float
+    precision: float
+    recall: float
+    accuracy: float
+    pages: int
+
+
+def aggregate(page_scores: Iterable[PageScore]) -> Score:
+    """Macro-average page scores the benchmark's way."""
+    scores = list(page_scores)
+    if not scores:
+        return Score(0.0, 0.0, 0.0, 0.0, 0)
+    precisions = [s.precision for s in scores if s.precision is not None]
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(s.recall for s in scores) / len(scores)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    accuracy = sum(s.exact for s in scores) / len(scores)
+    return Score(f1=f1, precision=p, recall=r, accuracy=accuracy, pages=len(scores))
+
+
+def score_predictions(
+    truths: Mapping[str, str | None], predictions: Mapping[str, str | None]
+) -> Score:
+    """Score predictions keyed by page id against ground truths with the same keys."""
+    return aggregate(score_page(truths[k], predictions.get(k)) for k in truths)
