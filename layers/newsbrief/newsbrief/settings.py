@@ -57,8 +57,10 @@ class FetchSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> FetchSettings:
         """Build fetch settings from ``NEWSBRIEF_*`` environment variables."""
         env = os.environ if environ is None else environ
+        # With slots=True the class attributes are slot descriptors, not the defaults.
+        base = cls()
         ports_raw = env.get("NEWSBRIEF_ALLOWED_PORTS", "").strip()
-        ports = frozenset({80, 443})
+        ports = base.allowed_ports
         if ports_raw:
             try:
                 ports = frozenset(int(p) for p in ports_raw.split(",") if p.strip())
@@ -66,13 +68,15 @@ class FetchSettings:
                 raise InvalidInput(
                     f"NEWSBRIEF_ALLOWED_PORTS must be a comma-separated list, got {ports_raw!r}"
                 ) from None
+            if not ports or any(not 0 < p < 65536 for p in ports):
+                raise InvalidInput(f"NEWSBRIEF_ALLOWED_PORTS holds an invalid port: {ports_raw!r}")
         return cls(
-            connect_timeout=_number(env, "NEWSBRIEF_CONNECT_TIMEOUT", cls.connect_timeout),
-            read_timeout=_number(env, "NEWSBRIEF_READ_TIMEOUT", cls.read_timeout),
-            total_timeout=_number(env, "NEWSBRIEF_TOTAL_TIMEOUT", cls.total_timeout),
-            max_bytes=int(_number(env, "NEWSBRIEF_MAX_BYTES", cls.max_bytes, int)),
-            max_redirects=int(_number(env, "NEWSBRIEF_MAX_REDIRECTS", cls.max_redirects, int)),
-            user_agent=env.get("NEWSBRIEF_USER_AGENT") or cls.user_agent,
+            connect_timeout=_number(env, "NEWSBRIEF_CONNECT_TIMEOUT", base.connect_timeout),
+            read_timeout=_number(env, "NEWSBRIEF_READ_TIMEOUT", base.read_timeout),
+            total_timeout=_number(env, "NEWSBRIEF_TOTAL_TIMEOUT", base.total_timeout),
+            max_bytes=int(_number(env, "NEWSBRIEF_MAX_BYTES", base.max_bytes, int)),
+            max_redirects=int(_number(env, "NEWSBRIEF_MAX_REDIRECTS", base.max_redirects, int)),
+            user_agent=env.get("NEWSBRIEF_USER_AGENT") or base.user_agent,
             allow_loopback=_flag(env, "NEWSBRIEF_ALLOW_LOOPBACK"),
             allowed_ports=ports,
         )
