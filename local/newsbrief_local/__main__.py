@@ -1,0 +1,79 @@
+"""``python -m newsbrief_local``: run the local stack until Ctrl-C (what ``make run`` does)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .server import LocalStack, LocalStackConfig
+from .template import TemplateError
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected Name=Value, got {text!r}")
+    return name, value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse flags, start the stack, print where it listens, block until a signal."""
+    parser = argparse.ArgumentParser(
+        prog="python -m newsbrief_local",
+        description="The newsbrief Lambda functions over HTTP against an embedded moto server.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument("--port", type=int, default=3000, help="port (0 picks a free one)")
+    parser.add_argument("--template", type=Path, help="template file (default: template.yaml)")
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        type=_parameter,
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a template parameter (repeatable)",
+    )
+    parser.add_argument("--concurrency", type=int, help="processes per function")
+    parser.add_argument("--speedup", type=float, help="divide schedule periods and retry delays")
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+    # moto's werkzeug server logs every call the functions make; that is not the user's log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    config = LocalStackConfig(
+        host=args.host,
+        port=args.port,
+        template=args.template,
+        parameters=dict(args.parameter),
+        concurrency=args.concurrency,
+        speedup=args.speedup,
+    )
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stack = LocalStack(config).start()
+    except (TemplateError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(stack.describe(), flush=True)
+    print("Ready. Ctrl-C to stop.", flush=True)
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

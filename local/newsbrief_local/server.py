@@ -1,0 +1,257 @@
+"""The local stack: moto + template resources + function runtimes + gateway + event sources.
+
+Everything listens on loopback only and uses dummy credentials, so nothing can reach AWS.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .gateway import Gateway, make_server
+from .runtime import FunctionRuntime, Invocation
+from .sources import ScheduleTimer, SqsPoller
+from .template import DEFAULT_REGION, DEFAULT_STACK_NAME, Stack, TemplateError, load_template
+
+log = logging.getLogger("newsbrief_local")
+
+# Processes per function: two cores on the reference machine, and one process per core keeps
+# the CPU-bound brief path busy without thrashing.
+DEFAULT_CONCURRENCY = 2
+# Dummy credentials: moto accepts anything, and real ones must never be picked up by accident.
+_LOCAL_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+}
+_REMOVED_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_ROLE_ARN")
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise TemplateError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise TemplateError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _check_loopback(host: str) -> None:
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise TemplateError(f"the local stack listens on loopback only, not {host!r}")
+
+
+@dataclass
+class LocalStackConfig:
+    """Options of the local stack (the CLI fills them from flags and environment)."""
+
+    host: str = "127.0.0.1"
+    port: int = 3000
+    api_key: str | None = None  # None: NEWSBRIEF_API_KEY, else a generated one
+    template: Path | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    concurrency: int | None = None  # None: NEWSBRIEF_LOCAL_CONCURRENCY or DEFAULT_CONCURRENCY
+    speedup: float | None = None  # None: NEWSBRIEF_LOCAL_SPEEDUP or 1
+    region: str = DEFAULT_REGION
+    stack_name: str = DEFAULT_STACK_NAME
+
+
+class LocalStack:
+    """Start with :meth:`start`, stop with :meth:`stop` (or use it as a context manager)."""
+
+    def __init__(self, config: LocalStackConfig | None = None) -> None:
+        self.config = config or LocalStackConfig()
+        _check_loopback(self.config.host)
+        self.api_key = (
+            self.config.api_key
+            or os.environ.get("NEWSBRIEF_API_KEY")
+            or secrets.token_urlsafe(24)
+        )
+        self.concurrency = int(
+            self.config.concurrency
+            or _env_number("NEWSBRIEF_LOCAL_CONCURRENCY", DEFAULT_CONCURRENCY)
+        )
+        self.speedup = self.config.speedup or _env_number("NEWSBRIEF_LOCAL_SPEEDUP", 1.0)
+        self.stack: Stack | None = None
+        self.runtimes: dict[str, FunctionRuntime] = {}
+        self.gateway: Gateway | None = None
+        self.timers: list[ScheduleTimer] = []
+        self._moto: Any = None
+        self._http: Any = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self.moto_endpoint = ""
+        self.url = ""
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def _set_process_env(self) -> None:
+        for name in _REMOVED_AWS_ENV:
+            os.environ.pop(name, None)
+        os.environ.update(_LOCAL_AWS_ENV)
+        os.environ["AWS_DEFAULT_REGION"] = self.config.region
+        os.environ["AWS_REGION"] = self.config.region
+        os.environ["AWS_ENDPOINT_URL"] = self.moto_endpoint
+        # Local article pages (127.0.0.1:any port) must be briefable here, and only here.
+        os.environ["NEWSBRIEF_ALLOW_LOOPBACK"] = "1"
+
+    def start(self) -> LocalStack:
+        """Start moto, create the template's resources, the functions, gateway and sources."""
+        import boto3
+        from moto.server import ThreadedMotoServer
+
+        template = load_template(self.config.template)  # fail on a bad template before moto
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        self.moto_endpoint = f"http://{host}:{port}"
+        self._set_process_env()
+        session = boto3.session.Session(region_name=self.config.region)
+        self.sqs = session.client("sqs", endpoint_url=self.moto_endpoint)
+        dynamodb = session.client("dynamodb", endpoint_url=self.moto_endpoint)
+        self.stack = Stack(
+            template,
+            dynamodb=dynamodb,
+            sqs=self.sqs,
+            stack_name=self.config.stack_name,
+            region=self.config.region,
+            parameters=self.config.parameters,
+        ).deploy()
+
+        specs = self.stack.functions()
+        for logical_id, spec in specs.items():
+            self.runtimes[logical_id] = FunctionRuntime(spec, self.concurrency, self.config.region)
+        # Cold starts happen now, in parallel, not on the first request.
+        with ThreadPoolExecutor(max_workers=max(1, len(self.runtimes))) as pool:
+            warmed = pool.map(lambda r: r.warm(), self.runtimes.values())
+            ready = dict(zip(self.runtimes, warmed, strict=True))
+        for logical_id, ok in ready.items():
+            if not ok:
+                log.warning("%s could not import its handler: invocations will fail", logical_id)
+
+        self._start_gateway()
+        self._start_sources()
+        return self
+
+    def _start_gateway(self) -> None:
+        assert self.stack is not None
+        routes = self.stack.routes()
+        apis = {r.api for r in routes}
+        api = next(iter(apis)) if len(apis) == 1 else None
+        if len(apis) > 1:
+            log.warning("several APIs in the template; serving all routes on one port")
+        self.gateway = Gateway(
+            routes,
+            self.invoke,
+            self.api_key,
+            stage=self.stack.stage_name(api),
+            responses=self.stack.gateway_responses(api),
+        )
+        self._http = make_server(self.gateway, self.config.host, self.config.port)
+        host, port = self._http.server_address[:2]
+        self.url = f"http://{host}:{port}"
+        self._spawn(self._http.serve_forever, "gateway")
+
+    def _start_sources(self) -> None:
+        assert self.stack is not None
+        for source in self.stack.sqs_sources():
+            if not source.enabled:
+                continue
+            queue_url = self.stack.queue_urls_by_arn.get(source.queue_arn)
+            if queue_url is None:
+                raise TemplateError(f"{source.function}: SQS source is not a template queue")
+            attrs = self.sqs.get_queue_attributes(
+                QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"]
+            )["Attributes"]
+            for _ in range(self.runtimes[source.function].concurrency):
+                poller = SqsPoller(
+                    source,
+                    queue_url,
+                    self.sqs,
+                    self.invoke,
+                    self._stop,
+                    visibility_timeout=int(attrs.get("VisibilityTimeout", 30)),
+                    region=self.config.region,
+                    speedup=self.speedup,
+                )
+                poller.start()
+                self._threads.append(poller)
+        for schedule in self.stack.schedules():
+            if schedule.enabled:
+                timer = ScheduleTimer(
+                    schedule, self.invoke, self._stop, self.config.region, self.speedup
+                )
+                timer.start()
+                self.timers.append(timer)
+                self._threads.append(timer)
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def invoke(self, function: str, event: Any) -> Invocation:
+        """Invoke a function of the template by logical id."""
+        runtime = self.runtimes.get(function)
+        if runtime is None:
+            return Invocation(None, {"errorType": "ResourceNotFound", "errorMessage": function})
+        return runtime.invoke(event)
+
+    def stop(self) -> None:
+        """Stop sources, gateway, functions and moto."""
+        self._stop.set()
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=3)
+        for runtime in self.runtimes.values():
+            runtime.close()
+        if self._moto is not None:
+            self._moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---------------------------------------------------------------- conveniences
+
+    def describe(self) -> str:
+        """Human-readable summary: where it listens, the key, routes, queues, schedules."""
+        assert self.stack is not None and self.gateway is not None
+        lines = [
+            f"newsbrief local stack listening on {self.url}",
+            f"  API key (x-api-key header): {self.api_key}",
+            f"  stage: {self.gateway.stage}   moto: {self.moto_endpoint}",
+        ]
+        for compiled in self.gateway.routes:
+            r = compiled.route
+            access = "API key" if r.api_key_required else "open"
+            lines.append(f"  {r.method:<6} {r.path:<24} -> {r.function} ({access})")
+        for source in self.stack.sqs_sources():
+            queue = self.stack.queue_urls_by_arn.get(source.queue_arn, source.queue_arn)
+            lines.append(f"  SQS    {queue} -> {source.function} (batch {source.batch_size})")
+        for timer in self.timers:
+            lines.append(
+                f"  every  {timer.source.expression} -> {timer.source.function}"
+                + (f" (speed-up x{self.speedup:g})" if self.speedup != 1 else "")
+            )
+        return "\n".join(lines)
