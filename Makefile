@@ -21,6 +21,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The local stack: template.yaml's functions over HTTP on 127.0.0.1:$(PORT) against an embedded
+# moto server (no Docker, no AWS account). Prints the API key; `make run PORT=8080` moves it.
+run: install
+	$(PY) -m newsbrief_local --port $(PORT)
+
 lint: install
 	$(VENV)/bin/ruff check .
 
