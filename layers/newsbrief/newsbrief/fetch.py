@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 import zlib
+from collections.abc import Mapping
 from email.message import Message
 from urllib.parse import SplitResult, quote, urljoin, urlunsplit
 
@@ -32,7 +33,7 @@ from urllib3.exceptions import (
 from urllib3.response import BaseHTTPResponse
 
 from .errors import FetchFailed, NoArticle, TooLarge, UnsupportedContent
-from .models import Page
+from .models import Page, Resource
 from .netguard import (
     DEFAULT_PORTS,
     GuardedHTTPConnection,
@@ -281,7 +282,12 @@ def _describe(exc: BaseException) -> str:
 
 
 def _open(
-    parts: SplitResult, settings: FetchSettings, policy: Policy, deadline: _Deadline
+    parts: SplitResult,
+    settings: FetchSettings,
+    policy: Policy,
+    deadline: _Deadline,
+    accept: str = ACCEPT,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> BaseHTTPResponse:
     """Send the GET for one hop and return the response with its body still unread."""
     assert parts.hostname is not None  # check_url guarantees a host
@@ -301,8 +307,9 @@ def _open(
         on_connect=deadline.watch,
     )
     headers = {
+        **(extra_headers or {}),
         "User-Agent": settings.user_agent,
-        "Accept": ACCEPT,
+        "Accept": accept,
         "Accept-Encoding": ACCEPT_ENCODING,
     }
     return pool.urlopen(
@@ -407,6 +414,70 @@ def fetch_page(url: str, settings: FetchSettings | None = None) -> Page:
                     status=response.status,
                     content_type=mime or "text/html",
                     encoding=encoding,
+                    headers={k.lower(): response.headers[k] for k in response.headers},
+                )
+            except (HTTPError, OSError) as exc:
+                if deadline.expired:
+                    raise deadline.error() from None
+                raise FetchFailed(_describe(exc)) from None
+            finally:
+                if response is not None:
+                    response.close()
+        raise FetchFailed(f"more than {settings.max_redirects} redirects")
+    finally:
+        deadline.cancel()
+
+
+# Request headers a caller may add to fetch_resource: conditional GET validators. Everything
+# else (User-Agent, Accept-Encoding, Host) stays under fetch's control.
+CONDITIONAL_HEADERS = frozenset({"if-none-match", "if-modified-since"})
+
+
+def fetch_resource(
+    url: str,
+    accept: str = "*/*",
+    headers: Mapping[str, str] | None = None,
+    settings: FetchSettings | None = None,
+) -> Resource:
+    """Fetch ``url`` as bytes of any content type (feeds, sitemaps, robots.txt).
+
+    The same SSRF guard, redirect, size and deadline limits as :func:`fetch_page`. ``headers``
+    may carry the conditional GET validators (``If-None-Match``, ``If-Modified-Since``).
+    The final status is returned, not raised: 304 and 4xx/5xx come back with an empty body so
+    the caller decides (a missing robots.txt means "allowed"). Network failures raise
+    :class:`~newsbrief.errors.FetchFailed`, refused destinations ``DestinationRefused``,
+    oversized bodies ``TooLarge``.
+    """
+    settings = settings or FetchSettings.from_env()
+    extra = {k: v for k, v in (headers or {}).items() if k.lower() in CONDITIONAL_HEADERS and v}
+    policy = Policy(allowed_ports=settings.allowed_ports, allow_loopback=settings.allow_loopback)
+    requested = url.strip()
+    current = requested
+    seen: set[str] = set()
+    deadline = _Deadline(settings.total_timeout)
+    try:
+        for _hop in range(settings.max_redirects + 1):
+            parts = check_url(current, policy)
+            current = parts.geturl()
+            if current in seen:
+                raise FetchFailed(f"redirect loop at {current}")
+            seen.add(current)
+            response: BaseHTTPResponse | None = None
+            try:
+                response = _open(parts, settings, policy, deadline, accept, extra)
+                if response.status in REDIRECT_STATUSES:
+                    location = (response.headers.get("Location") or "").strip()
+                    if not location:
+                        raise FetchFailed(f"redirect ({response.status}) without a Location")
+                    current = urljoin(current, location)
+                    continue
+                ok = 200 <= response.status < 300
+                body = _read_body(response, settings, deadline) if ok else b""
+                return Resource(
+                    url=requested,
+                    final_url=current,
+                    status=response.status,
+                    body=body,
                     headers={k.lower(): response.headers[k] for k in response.headers},
                 )
             except (HTTPError, OSError) as exc:
