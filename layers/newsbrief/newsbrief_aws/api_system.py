@@ -1,0 +1,22 @@
+"""Open API routes: health (no API key, no store access)."""
+
+from __future__ import annotations
+
+import newsbrief
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+router = APIGatewayRouter()
+
+
+class Health(BaseModel):
+    """The service is up and which library version it runs."""
+
+    status: str
+    version: str
+
+
+@router.get("/health", summary="Liveness check")
+def health() -> Health:
+    """Answer without touching the store: a cheap liveness probe for load balancers."""
+    return Health(status="ok", version=newsbrief.__version__)

@@ -1,0 +1,83 @@
+"""The one wiring point of the Lambda functions: settings, store and queue.
+
+Settings come from the environment, parsed once; the store and queue are built lazily on first
+use. Nothing here runs at import time beyond reading constants, so cold starts (and SnapStart
+snapshots) never open connections or freeze credentials.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from newsbrief.errors import InvalidInput
+from newsbrief.settings import FetchSettings
+from newsbrief.store import BriefStore
+
+from .queue import BriefQueue
+
+
+@dataclass(frozen=True, slots=True)
+class AwsSettings:
+    """Resource names and policy of the deployed functions (see template.yaml Globals)."""
+
+    table_name: str
+    queue_url: str | None
+    ttl_days: int = 0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AwsSettings:
+        """Read ``TABLE_NAME``, ``QUEUE_URL`` and ``BRIEF_TTL_DAYS``; fail fast when missing."""
+        env = os.environ if environ is None else environ
+        table = env.get("TABLE_NAME", "").strip()
+        if not table:
+            # No silent fallback: a function without its table is a deployment bug.
+            raise InvalidInput("environment variable TABLE_NAME is required")
+        raw_ttl = env.get("BRIEF_TTL_DAYS", "0").strip() or "0"
+        try:
+            ttl_days = int(raw_ttl)
+        except ValueError:
+            raise InvalidInput(f"BRIEF_TTL_DAYS must be a whole number, got {raw_ttl!r}") from None
+        if ttl_days < 0:
+            raise InvalidInput(f"BRIEF_TTL_DAYS must not be negative, got {raw_ttl!r}")
+        return cls(
+            table_name=table,
+            queue_url=env.get("QUEUE_URL", "").strip() or None,
+            ttl_days=ttl_days,
+        )
+
+
+@cache
+def settings() -> AwsSettings:
+    """The function's AWS settings (parsed on first call, then reused)."""
+    return AwsSettings.from_env()
+
+
+@cache
+def fetch_settings() -> FetchSettings:
+    """The fetch limits (``NEWSBRIEF_*``), parsed once."""
+    return FetchSettings.from_env()
+
+
+@cache
+def store() -> BriefStore:
+    """The brief store on the function's table."""
+    config = settings()
+    return BriefStore(config.table_name, ttl_days=config.ttl_days)
+
+
+@cache
+def queue() -> BriefQueue:
+    """The work queue the worker drains."""
+    url = settings().queue_url
+    if not url:
+        raise InvalidInput("environment variable QUEUE_URL is required to queue URLs")
+    return BriefQueue(url)
+
+
+def reset() -> None:
+    """Forget everything built so far (tests switch environments between cases)."""
+    for built in (settings, fetch_settings, store, queue):
+        built.cache_clear()

@@ -1,0 +1,65 @@
+"""Storage policy shared by the API and the worker: brief a URL once, reuse it afterwards.
+
+The core pipeline only builds briefs; this module owns the store and decides when to skip the
+fetch (the URL, or the canonical URL it led to, is already briefed) and when to overwrite
+(refresh).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsbrief.models import Brief
+from newsbrief.pipeline import DEFAULT_SENTENCES, brief_id, brief_url
+from newsbrief.settings import FetchSettings
+from newsbrief.store import BriefStore
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The brief of a URL and whether this call created it (``False``: it was stored)."""
+
+    brief: Brief
+    created: bool
+
+
+def url_key(url: str) -> str:
+    """The id a URL is known by before it is fetched (``GET /articles/{id}`` accepts it)."""
+    return brief_id(url)
+
+
+def stored_brief(store: BriefStore, url: str) -> Brief | None:
+    """The brief already stored for ``url`` (directly or through its alias), or ``None``."""
+    key = url_key(url)
+    brief = store.find_brief(key)
+    if brief is not None:
+        return brief
+    record = store.find_url(key)
+    if record is not None and record.brief_id:
+        return store.find_brief(record.brief_id)
+    return None
+
+
+def ensure_brief(
+    store: BriefStore,
+    url: str,
+    sentences: int = DEFAULT_SENTENCES,
+    refresh: bool = False,
+    settings: FetchSettings | None = None,
+) -> Outcome:
+    """Return the stored brief of ``url``, fetching and storing it when there is none.
+
+    With ``refresh`` the page is fetched again and the stored brief replaced. Two concurrent
+    first calls for one URL both fetch, but only one brief is stored and both return it.
+    """
+    if not refresh:
+        existing = stored_brief(store, url)
+        if existing is not None:
+            return Outcome(existing, created=False)
+    brief = brief_url(url, sentences=sentences, settings=settings)
+    created = store.save_brief(brief, [url_key(url)], replace=refresh)
+    if not created and not refresh:
+        # Another request stored this brief first (or a different URL with the same
+        # canonical URL did): answer with what is stored, so every caller sees one brief.
+        brief = store.get_brief(brief.id)
+    return Outcome(brief, created=created)
