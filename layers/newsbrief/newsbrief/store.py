@@ -319,9 +319,9 @@ class BriefStore:
     def save_brief(self, brief: Brief, url_keys: Sequence[str] = (), replace: bool = False) -> bool:
         """Store ``brief`` and point each of ``url_keys`` at it, all in one transaction.
 
-        Without ``replace`` an existing brief of the same id is kept and ``False`` returned
-        (the aliases are still recorded); with ``replace`` the stored brief is overwritten
-        (refresh). Returns ``True`` when this call wrote the brief.
+        Without ``replace`` an existing brief of the same id is kept (the aliases are still
+        recorded); with ``replace`` it is overwritten (refresh). Returns ``True`` when no
+        brief with this id was stored before the call.
         """
         check_id(brief.id)
         keys = sorted({check_id(k) for k in url_keys})
@@ -335,12 +335,10 @@ class BriefStore:
         # One retry on a lost refresh race: the second attempt sees the winner's version.
         for attempt in range(2):
             old = self._get("save brief", f"BRIEF#{brief.id}", "BRIEF") if replace else None
-            if old is not None and "version" not in old:
-                old = None
             try:
-                self._write(brief, body, parts, keys, old, replace)
-                return True
-            except Conflict:
+                self._write(brief, body, parts, keys, old)
+                return old is None
+            except _ConditionFailed:
                 if not replace:
                     # Someone stored this brief first: keep theirs, still record our aliases.
                     self._put_aliases(brief.id, keys)
@@ -356,7 +354,6 @@ class BriefStore:
         parts: list[bytes],
         url_keys: list[str],
         old: dict[str, Any] | None,
-        replace: bool,
     ) -> None:
         version = (old["version"] + 1) if old else 1
         expires = self._expires_at()
@@ -393,7 +390,15 @@ class BriefStore:
             key = to_item({"pk": f"BRIEF#{brief.id}", "sk": f"CHUNK#{i:04d}"})
             items.append({"Delete": {"TableName": self.table_name, "Key": key}})
         items += [{"Put": self._alias_put(brief.id, k)} for k in url_keys if k != brief.id]
-        self._call("save brief", "transact_write_items", TransactItems=items)
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":  # the head's condition
+                raise _ConditionFailed("a brief with this id changed meanwhile") from exc
+            raise store_error(exc, "save brief") from exc
+        except BotoCoreError as exc:
+            raise store_error(exc, "save brief") from exc
 
     def _alias_put(self, brief_id: str, url_key: str) -> dict[str, Any]:
         item = {"pk": f"URL#{url_key}", "sk": "URL", "brief_id": brief_id,
@@ -426,6 +431,10 @@ class BriefStore:
             raise store_error(exc, "record failure") from exc
         except BotoCoreError as exc:
             raise store_error(exc, "record failure") from exc
+
+
+class _ConditionFailed(Conflict):
+    """The head's write condition failed: the brief exists, or changed since it was read."""
 
 
 def _split(body: bytes) -> list[bytes]:
