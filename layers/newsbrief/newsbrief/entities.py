@@ -1,10 +1,692 @@
-"""Entities stage: named people, organizations, places and other things, with counts."""
+"""Entities stage: named people, organizations, places and other things, with counts.
+
+A rule-based tagger built for news text, light enough for a Lambda worker (no model weights):
+
+1. Candidates are runs of capitalized tokens in mixed-case lines ("Takuya Takagi",
+   "Bank of England"); in ALL-CAPS lines (headlines, some sports tables) only names the
+   gazetteer or the rest of the article vouches for count, since capitals say nothing there.
+2. Each occurrence collects typed votes from cues: gazetteers built from open packages
+   (places, demonyms, first and last names, see ``layers/newsbrief/build_gazetteer.py``),
+   titles ("President", "coach"), company and event suffixes ("Inc", "Cup"), prepositions
+   ("in <LOC>"), datelines, sports result tables.
+3. Document-level consistency: votes are pooled per surface form, short forms ("Putin",
+   "Barrick") join the longer name they abbreviate, country aliases ("U.S." / "United States")
+   join, and each entity takes its longest proper form as its name.
+"""
 
 from __future__ import annotations
 
-from .models import Entity
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from .errors import InvalidInput
+from .models import Entity, EntityType
+
+PER, ORG, LOC, MISC = "PERSON", "ORGANIZATION", "LOCATION", "OTHER"
+TYPES: tuple[EntityType, ...] = (PER, ORG, LOC, MISC)
+
+# Words that precede a person's name and are not part of it.
+PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady president premier chancellor minister
+    secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
+    bishop archbishop rabbi sheikh general gen colonel col captain capt lieutenant sergeant
+    admiral judge justice ambassador envoy spokesman spokeswoman chairman chairwoman director
+    coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
+    batsman bowler opener spinner paceman seamer all-rounder wicketkeeper quarterback
+    pitcher outfielder guard center centre champion leader deputy vice chief executive
+    analyst economist trader dealer official officer commander inspector detective
+    correspondent editor reporter writer author singer actor actress veteran rookie
+    compatriot countryman teammate team-mate rival opponent father mother son daughter wife
+    husband brother sister uncle aunt cousin widow st saint""".split()
+)
+# Verbs and phrases that follow a person (or an organization) speaking.
+SPEECH_VERBS = frozenset("said says told added tells saying asked replied".split())
+# Last words that make a span an organization.
+ORG_SUFFIXES = frozenset(
+    """inc inc. corp corp. co co. ltd ltd. plc llc ag sa nv gmbh bv spa ab oyj asa as kk
+    group holdings holding bank banks party association federation union council committee
+    commission ministry department agency exchange institute university college club fc
+    united rovers athletic wanderers city airlines airways motors industries corporation
+    company bureau office board authority organisation organization service services news
+    times post journal television tv radio newsroom newsdesk desk fund trust securities
+    capital partners systems technologies technology electric electronics energy oil
+    petroleum mining mines resources telecom telecommunications communications church army
+    navy police front movement parliament senate congress assembly court cabinet foundation
+    society hospital school reserve cement steel chemical chemicals pharmaceuticals
+    pharmaceutical insurance investment investments stores brothers bros re gold airport
+    agency press herald tribune daily weekly gazette network networks broadcasting
+    alliance league conference ventures enterprises international
+    """.split()
+)
+# Sports clubs' names: a last word like these makes a team.
+TEAM_SUFFIXES = frozenset("united rovers athletic wanderers city county albion town".split())
+# First words that make a span an organization ("Bank of Japan", "University of Texas").
+ORG_PREFIXES = frozenset(
+    """bank university ministry department association federation union council committee
+    commission institute board office church house""".split()
+)
+# Last words that make a span a place.
+LOC_SUFFIXES = frozenset(
+    """river lake mountains mountain mount island islands sea ocean gulf bay valley street
+    avenue road square province county state region district strait peninsula desert coast
+    heights hills plain canal harbour harbor port beach falls""".split()
+)
+LOC_PREFIXES = frozenset("mount lake gulf cape fort port saint st. sierra".split())
+# Nations that field national teams and are not sovereign states in ISO 3166, plus common
+# short names; in sports pages they stay places while cities become clubs.
+NATIONS = frozenset(
+    """England Scotland Wales Britain Ireland Northern-Ireland West-Indies Hong-Kong Taiwan
+    Palestine Kosovo Europe Asia Africa America Oceania Antarctica""".replace("-", " ").split()
+) | frozenset({"Northern Ireland", "West Indies", "Hong Kong", "Great Britain", "South Africa"})
+# Compass words: "North Korea", "South African" keep the type of what they qualify.
+COMPASS = frozenset("north south east west northern southern eastern western central".split())
+# Last words of named events, competitions, wars, prizes: typed OTHER (CoNLL's MISC).
+EVENT_SUFFIXES = frozenset(
+    """cup open championship championships games olympics olympiad prix series trophy shield
+    masters classic award awards prize war marathon rally bowl plate invitational tournament
+    festival derby grand-prix""".split()
+)
+# Religions, peoples, regions' adjectives and other common OTHER words the country
+# demonym list lacks.
+EXTRA_MISC = frozenset(
+    """European Asian African Arab Arabic Latin Nordic Scandinavian Balkan Baltic Caribbean
+    Mediterranean Moslem Moslems Muslim Muslims Islamic Islamist
+    Christian Christians Catholic Catholics Protestant Protestants Jewish Jew Jews Hindu Hindus
+    Sikh Sikhs Buddhist Buddhists Orthodox Anglican Sunni Shi'ite Shiite Kurd Kurds Kurdish
+    Palestinian Palestinians Basque Basques Catalan Flemish Walloon Tamil Tamils Zulu Zulus
+    Croat Croats Serb Serbs Bosnian Hutu Hutus Tutsi Tutsis Pashtun Uighur Tibetan Cossack
+    Gypsy Roma Aboriginal English Scottish Welsh Irish Scots Scot British Britons Briton
+    Yugoslav Soviet Czech Slovak Bosnians Chechen Chechens Abkhaz Ossetian Maori Inuit
+    Anglo Franco Latino Hispanic Olympic Nobel Internet Republican Republicans Democrat
+    Democrats Democratic Conservative Conservatives Socialist Socialists Communist Communists
+    Marxist Liberal Liberals Labour GMT Celsius Fahrenheit Koran Bible Christmas Easter
+    Ramadan""".split()
+)
+# Political party adjectives are typed OTHER, but the parties' names themselves ORG.
+PARTY_WORDS = frozenset("Labour".split())
+# Capitalized words that are not names on their own: days, months, pronouns, headings.
+NOT_NAMES = frozenset(
+    """I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+    May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
+    Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun AM PM A.M. P.M. Mr Mrs Ms Dr""".split()
+)
+# Tokens that may sit inside a name between capitalized words.
+CONNECTORS = frozenset(
+    "de da do dos das di del della van von der den ter la le du bin ben al el y".split()
+)
+# Prepositions that introduce a place ("in Jakarta", "near Zurich").
+LOC_PREPOSITIONS = frozenset("in at near from to outside into across toward towards via".split())
+# Sports desks' headline labels: these articles name clubs after their cities.
+SPORT_WORDS = frozenset(
+    """soccer football cricket tennis golf rugby basketball baseball hockey nba nhl nfl
+    athletics skiing boxing cycling motor racing formula badminton squash swimming horse
+    sailing rowing volleyball handball snooker darts judo wrestling motorcycling alpine
+    nordic ski speed skating bobsleigh luge triathlon""".split()
+)
+
+# Cue weights: a title before a name is near-certain; a preposition is only a hint.
+W_STRONG = 4.0
+W_MEDIUM = 2.0
+W_WEAK = 1.0
+W_HINT = 0.5
+
+# Abbreviations whose dot does not end a sentence.
+_ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Inc|Corp|Co|Ltd|Bros|Mt|Ft"
+)
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # dotted acronyms: U.S., U.N.
+    rf"|(?:{_ABBREVIATIONS})\.(?!\w)"
+    r"|[A-Z]\.(?!\w)"  # initials: M. Waugh
+    r"|[^\W\d_](?:[\w&\u2019-]|'(?![sS]\b))*(?<![-'])"  # words; a possessive 's stands apart
+    r"|\d[\d,.:/-]*"
+    r"|\S",
+)
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Za-z .'&-]+?)(?:\s*,\s*([A-Za-z .'&-]+?))?\s+\d{4}-\d\d-\d\d\s*$"
+)
+_SENTENCE_END = frozenset(".?!:;\"'([-{")
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Name lists built at package build time (see build_gazetteer.py)."""
+
+    places_major: frozenset[str]
+    places_minor: frozenset[str]
+    aliases: dict[str, str]
+    demonyms: dict[str, str]
+    first_strong: frozenset[str]
+    first: frozenset[str]
+    last: frozenset[str]
+    vocab_common: frozenset[str]
+    vocab: frozenset[str]
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """Load the gazetteer once per process (a cold Lambda worker pays for it once)."""
+    source = resources.files("newsbrief").joinpath("data", "gazetteer.txt")
+    try:
+        raw = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            "newsbrief/data/gazetteer.txt is missing: build it with "
+            "`python layers/newsbrief/build_gazetteer.py` (`make install` does)"
+        ) from None
+    sections: dict[str, list[str]] = {}
+    # "@name" lines open sections; every other line is one entry of the open section.
+    for chunk in ("\n" + raw).split("\n@")[1:]:
+        name, _, body = chunk.partition("\n")
+        sections[name] = body.rstrip("\n").split("\n") if body.strip() else []
+    pairs = {
+        key: dict(line.split("\t", 1) for line in sections.get(key, []) if "\t" in line)
+        for key in ("aliases", "demonyms")
+    }
+    return Gazetteer(
+        places_major=frozenset(sections["places_major"]),
+        places_minor=frozenset(sections["places_minor"]),
+        aliases=pairs["aliases"],
+        demonyms=pairs["demonyms"],
+        first_strong=frozenset(sections["first_strong"]),
+        first=frozenset(sections["first"]),
+        last=frozenset(sections["last"]),
+        vocab_common=frozenset(sections["vocab_common"]),
+        vocab=frozenset(sections["vocab"]),
+    )
+
+
+@dataclass(slots=True)
+class _Mention:
+    """One occurrence of a candidate name with the type votes its context gave."""
+
+    surface: str
+    votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    caps: bool = False  # found in an ALL-CAPS line, where capitals prove nothing
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _is_word(token: str) -> bool:
+    return token[:1].isalpha()
+
+
+_CONTRACTION = re.compile(r"\w['\u2019](?:ve|ll|re|m|d|t)$", re.IGNORECASE)
+
+
+def _name_token(token: str) -> bool:
+    """A capitalized word that can be part of a name ("Bre-X", "AL-AIN", not "Man-of-the")."""
+    if not (token[:1].isupper() and token[:1].isalpha()) or _CONTRACTION.search(token):
+        return False
+    if "-" in token:
+        parts = [p for p in token.split("-") if p]
+        return all(p[:1].isupper() or p.isdigit() or p in CONNECTORS or len(p) <= 2 for p in parts)
+    return True
+
+
+def _caps_line(tokens: list[str]) -> bool:
+    letters = [t for t in tokens if t[:1].isalpha()]
+    if not letters:
+        return False
+    upper = sum(1 for t in letters if t.isupper())
+    # One capitalized word alone ("HARTFORD 12 7 6") is a caps line too, but "A" or "I" is not.
+    return upper >= max(1, 0.75 * len(letters)) and any(len(t) > 1 for t in letters)
+
+
+def _plain(surface: str) -> str:
+    """A surface as the gazetteer spells it: ALL-CAPS words title-cased."""
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 3 else w for w in surface.split())
+
+
+class _Tagger:
+    def __init__(self, gaz: Gazetteer, language: str) -> None:
+        self.gaz = gaz
+        self.english = language in ("en", "")
+        self.mentions: list[_Mention] = []
+        self.mid_caps: set[str] = set()  # words seen capitalized mid-sentence
+        self.known_multi: set[str] = set()  # multi-word names seen mid-sentence, upper-cased
+        self.lower_words: set[str] = set()  # words the article writes in lower case
+        self.sports = False
+        self.countries = frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values())
+
+    # -- gazetteer look-ups ---------------------------------------------------------------
+
+    def place(self, name: str) -> float:
+        """How much the gazetteer says ``name`` is a place (0 = not at all)."""
+        gaz = self.gaz
+        if name in gaz.aliases or name in gaz.places_major or name in NATIONS:
+            return W_STRONG
+        if name in gaz.places_minor:
+            return W_MEDIUM
+        return 0.0
+
+    def demonym(self, name: str) -> bool:
+        gaz = self.gaz
+        if name in gaz.demonyms or name in EXTRA_MISC:
+            return True
+        for suffix in ("s", "es"):
+            if name.endswith(suffix) and name[: -len(suffix)] in gaz.demonyms:
+                return True
+        parts = name.split("-")
+        if len(parts) == 2 and all(p in gaz.demonyms or p in EXTRA_MISC for p in parts):
+            return True
+        return False
+
+    def common_word(self, word: str) -> bool:
+        low = word.lower()
+        return low in self.gaz.vocab_common or low in self.gaz.vocab
+
+    # -- candidates ---------------------------------------------------------------------
+
+    def scan(self, text: str, title: str | None) -> None:
+        lines = text.split("\n")
+        if title:
+            lines.insert(0, title)
+        tokenized = [_TOKEN.findall(line) for line in lines]
+        headline = next((t for t in tokenized if t), [])
+        head_words = {t.lower() for t in headline[:4]}
+        self.sports = bool(head_words & SPORT_WORDS)
+        # First pass: which words appear capitalized where capitals mean something.
+        for tokens in tokenized:
+            if _caps_line(tokens):
+                continue
+            for i, tok in enumerate(tokens):
+                if tok[:1].islower():
+                    self.lower_words.add(tok)
+                elif i and _name_token(tok) and tokens[i - 1][:1] not in _SENTENCE_END:
+                    self.mid_caps.add(tok)
+                    if i + 1 < len(tokens) and _name_token(tokens[i + 1]):
+                        self.known_multi.add(f"{tok} {tokens[i + 1]}".upper())
+        score_lines = sum(1 for t in tokenized if self._is_table(t))
+        if score_lines >= 3 and not self.sports:
+            self.sports = score_lines >= 5
+        caps_lines = []
+        for line, tokens in zip(lines, tokenized, strict=True):
+            if not tokens:
+                continue
+            dateline = _DATELINE.match(line)
+            if dateline:
+                for part in dateline.groups():
+                    if part:
+                        mention = _Mention(part.strip(), caps=part.isupper())
+                        mention.votes[LOC] += W_STRONG * 2
+                        self.mentions.append(mention)
+                continue
+            if _caps_line(tokens):
+                caps_lines.append(tokens)
+                continue
+            self._scan_mixed(tokens)
+        known = {m.surface.upper(): m.surface for m in self.mentions if not m.caps}
+        for tokens in caps_lines:
+            self._scan_caps(tokens, known)
+
+    def _is_table(self, tokens: list[str]) -> bool:
+        numbers = sum(1 for t in tokens if t[:1].isdigit())
+        return numbers >= 2 and numbers * 2 >= len(tokens) - numbers
+
+    def _scan_mixed(self, tokens: list[str]) -> None:
+        table = self._is_table(tokens)
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            if not _name_token(tok) or tok in NOT_NAMES:
+                i += 1
+                continue
+            start = i
+            j = i + 1
+            while j < n:
+                nxt = tokens[j]
+                if _name_token(nxt) and (
+                    nxt not in NOT_NAMES or self.place(" ".join(tokens[start:j]))
+                ):
+                    j += 1
+                elif nxt == "&" and j + 1 < n and _is_cap(tokens[j + 1]):
+                    j += 2
+                elif (
+                    (nxt in CONNECTORS or nxt == "of") and j + 1 < n and _name_token(tokens[j + 1])
+                ):
+                    if nxt == "of" and not self._of_joins(tokens[start:j], tokens[j + 1]):
+                        break
+                    j += 2
+                else:
+                    break
+            self._add_span(tokens, start, j, table)
+            i = j
+
+    def _of_joins(self, head: list[str], tail: str) -> bool:
+        """'X of Y' is one name when X is an organization or place head ('Bank of Japan')."""
+        first = head[0].lower()
+        last = head[-1].lower()
+        return (
+            first in ORG_PREFIXES
+            or last in ORG_SUFFIXES
+            or last in {"republic", "kingdom", "states", "isle", "gulf", "bay", "cape", "sea"}
+            or last in LOC_SUFFIXES
+        )
+
+    def _add_span(self, tokens: list[str], start: int, end: int, table: bool) -> None:
+        words = tokens[start:end]
+        prev = tokens[start - 1] if start else ""
+        at_start = start == 0 or prev[:1] in _SENTENCE_END
+        # Drop leading titles and sentence-initial ordinary words ("The", "Despite").
+        while words:
+            head = words[0]
+            low = head.lower().rstrip(".")
+            if low in PERSON_TITLES and len(words) > 1:
+                prev = head
+                words = words[1:]
+                start += 1
+                at_start = False
+                continue
+            if at_start and self._ordinary_opener(head, words):
+                prev = head
+                words = words[1:]
+                start += 1
+                at_start = False
+                continue
+            break
+        # Trailing titles and connectors never end a name.
+        while words and (words[-1] in CONNECTORS or words[-1] == "of" or words[-1] == "&"):
+            words = words[:-1]
+        if not words:
+            return
+        surface = " ".join(words)
+        if len(words) == 1 and len(surface) < 2:
+            return
+        mention = _Mention(surface)
+        self._vote(mention, words, tokens, start, start + len(words), prev, table)
+        if mention.votes:
+            self.mentions.append(mention)
+
+    def _ordinary_opener(self, head: str, words: list[str]) -> bool:
+        """A capitalized first word that is an ordinary word, not part of a name."""
+        if head in self.mid_caps and len(words) == 1:
+            return False
+        if self.place(head) >= W_STRONG or self.demonym(head):
+            return False
+        for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
+            prefix = " ".join(words[:size])
+            if self.place(prefix) or self.demonym(prefix) or prefix.upper() in self.known_multi:
+                return False
+        if head in self.gaz.first_strong and len(words) > 1:
+            return False
+        low = head.lower()
+        if low in self.gaz.vocab_common:
+            return True
+        if low in self.gaz.vocab and head not in self.mid_caps:
+            # Rarer words ("Despite", "Hosts") are ordinary unless the gazetteer knows them.
+            return not (head in self.gaz.first or head in self.gaz.last or self.place(head))
+        return False
+
+    def _vote(
+        self,
+        mention: _Mention,
+        words: list[str],
+        tokens: list[str],
+        start: int,
+        end: int,
+        prev: str,
+        table: bool,
+    ) -> None:
+        gaz = self.gaz
+        votes = mention.votes
+        surface = mention.surface
+        first, last = words[0], words[-1]
+        low_first, low_last = first.lower(), last.lower()
+        nxt = tokens[end] if end < len(tokens) else ""
+        nxt2 = tokens[end + 1] if end + 1 < len(tokens) else ""
+        prev_low = prev.lower().rstrip(".")
+        acronym = len(words) == 1 and (surface.isupper() or re.fullmatch(r"(?:[A-Z]\.)+", surface))
+
+        # Whole-span gazetteer evidence.
+        if self.demonym(surface):
+            votes[MISC] += W_STRONG
+        place = self.place(surface)
+        if place:
+            votes[LOC] += place
+            if self.sports and surface not in gaz.aliases and not self._country(surface):
+                votes[ORG] += place + W_WEAK  # clubs carry their city's name
+        if len(words) > 1 and low_first in COMPASS:
+            rest = " ".join(words[1:])
+            if self.place(rest):
+                votes[LOC] += W_MEDIUM
+            elif self.demonym(rest):
+                votes[MISC] += W_MEDIUM
+
+        # Suffix and prefix cues.
+        if low_last in EVENT_SUFFIXES or (len(words) > 1 and words[-2:] == ["Grand", "Prix"]):
+            votes[MISC] += W_STRONG if len(words) > 1 else W_WEAK
+        if low_last in ORG_SUFFIXES and len(words) > 1:
+            votes[ORG] += W_STRONG if low_last not in TEAM_SUFFIXES else W_MEDIUM
+        if low_first in ORG_PREFIXES and "of" in words:
+            votes[ORG] += W_STRONG
+        if len(words) > 1 and (low_last in LOC_SUFFIXES or low_first in LOC_PREFIXES):
+            votes[LOC] += W_MEDIUM
+        if self.demonym(first) and len(words) > 1 and not votes:
+            votes[MISC] += W_WEAK  # "Italian Open", "French Revolution"
+
+        # Person cues.
+        if prev_low in PERSON_TITLES:
+            votes[PER] += W_STRONG
+        if re.fullmatch(r"[A-Z]\.", first) and len(words) > 1:
+            votes[PER] += W_STRONG
+        if len(words) >= 2 and not acronym:
+            if first in gaz.first_strong:
+                votes[PER] += W_MEDIUM + W_WEAK
+            elif first in gaz.first:
+                votes[PER] += W_MEDIUM
+            if last in gaz.last or last in gaz.first_strong:
+                votes[PER] += W_WEAK
+            if PER in votes and all(
+                w[:1].isupper() and w[1:].islower() or w in CONNECTORS for w in words
+            ):
+                votes[PER] += W_HINT  # "Name Surname" shape confirms a name list hit
+        elif not acronym:
+            if surface in gaz.last:
+                votes[PER] += W_WEAK
+            if surface in gaz.first_strong or surface in gaz.first:
+                votes[PER] += W_HINT
+        if nxt.lower() in SPEECH_VERBS or (nxt == "," and nxt2.lower() in {"who", "whose"}):
+            votes[PER] += W_WEAK
+        if nxt == "," and nxt2[:1].isdigit() and len(nxt2) <= 2:
+            votes[PER] += W_MEDIUM  # "Salem Bitar, 34, ..."
+
+        # Place cues.
+        if prev_low in LOC_PREPOSITIONS:
+            votes[LOC] += W_WEAK if prev_low in {"in", "near", "outside"} else W_HINT
+
+        # Acronyms: mostly organizations, unless a place.
+        if acronym and not place and not self.demonym(surface):
+            votes[ORG] += W_MEDIUM
+
+        # Sports tables: "Chelsea 2 Bolton 1", "Uzbekistan 1 1 0 0 2 0 3"; but golf and
+        # tennis tables list players: "Nick Price 68 70".
+        if table and not place and self.sports and (nxt[:1].isdigit() or nxt in {"(", ""}):
+            if len(words) > 1 and (
+                first in gaz.first_strong or PER in votes and votes[PER] >= W_MEDIUM
+            ):
+                votes[PER] += W_WEAK
+            elif not votes or max(votes.values()) < W_STRONG:
+                votes[ORG] += W_MEDIUM
+
+        # Nothing known: guess from the words themselves.
+        if not votes and self.english:
+            lows = [w.lower() for w in words]
+            ordinary = [w in gaz.vocab_common or w in self.lower_words for w in lows]
+            if len(words) == 1:
+                # A capitalized ordinary word ("Choice", "Attendance") is rarely a name.
+                if lows[0] in gaz.vocab_common or lows[0] in self.lower_words:
+                    return
+                if ordinary[0] and surface not in self.mid_caps:
+                    return
+                votes[ORG] += W_HINT
+            elif all(ordinary):
+                return  # "Week Ago", "Slaughter Steers": a heading, not a name
+            elif not any(ordinary) and len(words) <= 3 and not acronym:
+                votes[PER] += W_HINT  # "Shivnarine Chanderpaul": unknown words, name-shaped
+            else:
+                votes[ORG] += W_HINT
+
+    def _country(self, name: str) -> bool:
+        canonical = self.gaz.aliases.get(name, name)
+        return canonical in self.countries or name in self.countries or name in NATIONS
+
+    def _scan_caps(self, tokens: list[str], known: dict[str, str]) -> None:
+        """ALL-CAPS line: only names the article or the gazetteer vouches for."""
+        table = self._is_table(tokens)
+        n = len(tokens)
+        i = 0
+        while i < n:
+            matched = 0
+            for size in (4, 3, 2, 1):
+                if i + size > n:
+                    continue
+                words = tokens[i : i + size]
+                if not all(_is_word(w) for w in words):
+                    continue
+                upper = " ".join(words)
+                surface = known.get(upper)
+                plain = _plain(upper)
+                mention = _Mention(upper, caps=True)
+                if surface is not None:
+                    mention.votes[MISC] += 0.0  # typed by the article's own mentions
+                elif self.place(plain) >= W_STRONG or (size > 1 and self.place(plain)):
+                    mention.votes[LOC] += self.place(plain)
+                    if self.sports and table and not self._country(plain):
+                        mention.votes[ORG] += W_STRONG + W_WEAK
+                elif self.demonym(plain) and size == 1:
+                    mention.votes[MISC] += W_STRONG
+                elif (
+                    table
+                    and self.sports
+                    and i == 0
+                    and tokens[i + size : i + size + 1]
+                    and (tokens[i + size][:1].isdigit())
+                ):
+                    mention.votes[ORG] += W_MEDIUM
+                else:
+                    continue
+                self.mentions.append(mention)
+                matched = size
+                break
+            i += matched or 1
+
+    # -- resolution ---------------------------------------------------------------------
+
+    def resolve(self) -> list[Entity]:
+        # Pool votes per surface (document-level consistency).
+        pooled: dict[str, dict[str, float]] = {}
+        counts: dict[str, int] = defaultdict(int)
+        key_of = {}
+        for mention in self.mentions:
+            key = mention.surface.upper()
+            key_of[id(mention)] = key
+            bucket = pooled.setdefault(key, defaultdict(float))
+            for kind, weight in mention.votes.items():
+                bucket[kind] += weight
+            counts[key] += 1
+        forms: dict[str, set[str]] = defaultdict(set)
+        for mention in self.mentions:
+            forms[mention.surface.upper()].add(mention.surface)
+
+        def best(votes: dict[str, float]) -> str | None:
+            if not votes or max(votes.values()) <= 0:
+                return None
+            return max(TYPES, key=lambda t: (votes.get(t, 0.0), -TYPES.index(t)))
+
+        types = {key: best(votes) for key, votes in pooled.items()}
+        # Short forms join a longer name they are part of: "Takagi" -> "Takuya Takagi".
+        parent: dict[str, str] = {}
+        multi = sorted((k for k in pooled if " " in k), key=len, reverse=True)
+        for key in pooled:
+            if " " in key:
+                continue
+            candidates = []
+            for long in multi:
+                parts = long.split()
+                kind = types.get(long)
+                if kind == PER and key in (parts[-1], parts[0]):
+                    candidates.append(long)
+                elif kind == ORG and key == parts[0] and len(parts) <= 3:
+                    candidates.append(long)
+            if len(candidates) == 1 or (
+                candidates
+                and all(types.get(c) == types.get(candidates[0]) for c in candidates)
+                and len({c.split()[-1] for c in candidates}) == 1
+            ):
+                if not (self.place(_plain(key)) >= W_STRONG and types.get(key) == LOC):
+                    parent[key] = candidates[0]
+        # Country aliases: "U.S." and "United States" are one place.
+        alias_root: dict[str, str] = {}
+        for key in pooled:
+            surface = next(iter(forms[key]))
+            canonical = self.gaz.aliases.get(_plain(surface)) or self.gaz.aliases.get(surface)
+            if canonical and types.get(key) == LOC:
+                alias_root[key] = canonical.upper()
+        for key, root in alias_root.items():
+            if root in pooled and root != key:
+                parent[key] = root
+
+        def root_of(key: str) -> str:
+            seen = set()
+            while key in parent and key not in seen:
+                seen.add(key)
+                key = parent[key]
+            return key
+
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in pooled:
+            if types.get(key) is None and key not in parent:
+                continue
+            groups[root_of(key)].append(key)
+
+        entities = []
+        for root, keys in groups.items():
+            kind = types.get(root)
+            if kind is None:
+                total: dict[str, float] = defaultdict(float)
+                for key in keys:
+                    for t, w in pooled[key].items():
+                        total[t] += w
+                kind = best(total)
+            if kind is None:
+                continue
+            surfaces: list[str] = []
+            for key in keys:
+                surfaces.extend(sorted(forms[key]))
+            mixed = [s for s in surfaces if not s.isupper() or len(s) <= 4]
+            name_pool = mixed or [_plain(s) for s in surfaces]
+            name = max(name_pool, key=lambda s: (len(s.split()), len(s), s))
+            entities.append(
+                Entity(
+                    name=name,
+                    type=kind,  # type: ignore[arg-type]
+                    count=sum(counts[k] for k in keys),
+                    mentions=sorted(set(surfaces)),
+                )
+            )
+        entities.sort(key=lambda e: (-e.count, e.name))
+        return entities
 
 
 def find_entities(text: str, language: str | None = "en", title: str | None = None) -> list[Entity]:
-    """Return the article's entities with canonical names, sorted by count (descending)."""
-    raise NotImplementedError
+    """Return the article's entities with canonical names, sorted by count (descending).
+
+    ``language`` is an ISO 639-1 code; the cue words are English, so for other languages only
+    names the gazetteer or a cue vouches for are kept. ``title`` is scanned like a headline.
+    """
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string")
+    if title is not None and not isinstance(title, str):
+        raise InvalidInput("title must be a string")
+    if not text.strip() and not (title or "").strip():
+        return []
+    tagger = _Tagger(load_gazetteer(), (language or "en").lower())
+    tagger.scan(text, title)
+    return tagger.resolve()

