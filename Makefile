@@ -55,7 +55,7 @@ sam: validate build
 
 # Regenerate the committed OpenAPI document from the API's routes (a test fails on drift).
 openapi: install
-	$(PY) -m newsbrief_aws.openapi_doc --write docs/openapi.json
+	$(PY) -m newsbrief_local.openapi --write
 
 # Cold import CPU time of each handler in fresh processes, and the built artifact sizes.
 coldstart: install
