@@ -48,7 +48,7 @@ validate: sam-install
 	$(SAM) validate --lint --region $(SAM_REGION)
 
 # Both layers and the functions for python3.13 arm64, no Docker (see layers/deps/build_layer.py).
-build: sam-install
+build: install sam-install
 	$(SAM) build --parallel
 
 sam: validate build

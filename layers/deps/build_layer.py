@@ -74,6 +74,9 @@ PRUNE_PATHS = (
 PRUNE_DIR_NAMES = {"tests", "__pycache__"}
 # File suffixes dropped anywhere: C sources and headers, Cython sources, type stubs.
 PRUNE_SUFFIXES = (".pyx", ".pxd", ".pxi", ".h", ".c", ".pyi")
+# Data files of the core library that are generated, not committed (``make install`` builds
+# them); a layer without them would fail at run time, so the build refuses to go on.
+CORE_GENERATED = ("newsbrief/data/gazetteer.txt",)
 
 
 class BuildError(Exception):
@@ -132,14 +135,15 @@ def find_target_python() -> str:
     )
 
 
-def compile_bytecode(root: Path, shown_as: str) -> None:
+def compile_bytecode(root: Path, shown_as: str, host: bool = False) -> None:
     """Compile every module under ``root`` for the target runtime (hash-based, never checked).
 
-    ``shown_as`` is where the tree lives on Lambda, so tracebacks name the real paths.
+    ``shown_as`` is where the tree lives on Lambda, so tracebacks name the real paths. With
+    ``host`` the running interpreter compiles instead (local benchmarks of the artifacts).
     """
     subprocess.run(
         [
-            find_target_python(),
+            sys.executable if host else find_target_python(),
             "-m",
             "compileall",
             "-q",
@@ -184,29 +188,31 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def build_deps(out: Path, platforms: tuple[str, ...] = TARGET_PLATFORMS) -> None:
-    """Install the runtime dependencies for the target into ``out`` and slim them down."""
+def build_deps(out: Path, host: bool = False) -> None:
+    """Install the runtime dependencies for the target into ``out`` and slim them down.
+
+    ``host`` builds for the running interpreter and machine instead of Lambda's, so the very
+    same pruned tree can be imported and timed here (benchmarks/coldstart.py).
+    """
     requirements = runtime_requirements()
     with tempfile.TemporaryDirectory(prefix="newsbrief-wheels-") as wheelhouse:
         pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
         subprocess.run(
             [*pip, "wheel", "--no-deps", "--wheel-dir", wheelhouse, *SDIST_ONLY], check=True
         )
-        platform_args = [arg for platform in platforms for arg in ("--platform", platform)]
+        target_args = [arg for platform in TARGET_PLATFORMS for arg in ("--platform", platform)]
+        target_args += ["--python-version", TARGET_PYTHON, "--implementation", "cp"]
         subprocess.run(
             [
                 *pip,
                 "install",
                 "--no-compile",
+                "--no-warn-conflicts",
                 "--upgrade",
                 "--only-binary=:all:",
                 "--find-links",
                 wheelhouse,
-                *platform_args,
-                "--python-version",
-                TARGET_PYTHON,
-                "--implementation",
-                "cp",
+                *([] if host else target_args),
                 "--target",
                 str(out),
                 *requirements,
@@ -214,25 +220,33 @@ def build_deps(out: Path, platforms: tuple[str, ...] = TARGET_PLATFORMS) -> None
             check=True,
         )
     prune(out)
-    compile_bytecode(out, "/opt/python")
+    compile_bytecode(out, "/opt/python", host)
 
 
-def build_core(out: Path, source: Path = CORE_SOURCE) -> None:
+def build_core(out: Path, source: Path = CORE_SOURCE, host: bool = False) -> None:
     """Copy the core packages (every package folder under ``source``) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     packages = sorted(p for p in source.iterdir() if (p / "__init__.py").is_file())
     if not packages:
         raise BuildError(f"no Python package found under {source}")
+    missing = [name for name in CORE_GENERATED if not (source / name).is_file()]
+    if missing:
+        raise BuildError(
+            f"generated data missing: {', '.join(missing)}; run `make install` "
+            "(python layers/newsbrief/build_gazetteer.py) before building"
+        )
     for package in packages:
         target = out / package.name
         _remove(target)
         shutil.copytree(
-            package, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+            package,
+            target,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "*.tmp"),
         )
-    compile_bytecode(out, "/opt/python")
+    compile_bytecode(out, "/opt/python", host)
 
 
-def build_function(source: Path, out: Path) -> None:
+def build_function(source: Path, out: Path, host: bool = False) -> None:
     """Copy one function folder into ``out`` (the function's artifact root)."""
     out.mkdir(parents=True, exist_ok=True)
     for item in source.iterdir():
@@ -244,7 +258,7 @@ def build_function(source: Path, out: Path) -> None:
             shutil.copytree(item, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(item, target)
-    compile_bytecode(out, "/var/task")
+    compile_bytecode(out, "/var/task", host)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,14 +267,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=["deps", "core", "function"])
     parser.add_argument("--out", required=True, type=Path, help="artifact folder to fill")
     parser.add_argument("--source", type=Path, default=Path.cwd(), help="function folder")
+    parser.add_argument(
+        "--host", action="store_true", help="build for this interpreter and machine (benchmarks)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.kind == "deps":
-            build_deps(args.out)
+            build_deps(args.out, host=args.host)
         elif args.kind == "core":
-            build_core(args.out)
+            build_core(args.out, host=args.host)
         else:
-            build_function(args.source, args.out)
+            build_function(args.source, args.out, host=args.host)
     except BuildError as error:
         print(f"build_layer: {error}", file=sys.stderr)
         return 2
