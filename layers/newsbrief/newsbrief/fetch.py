@@ -121,6 +121,15 @@ _LABEL_ALIASES = {
     **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "korean", "ksc5601"), "cp949"),
     "big5": "big5hkscs",
 }  # fmt: skip
+# Detection only considers encodings browsers can decode (the WHATWG list): a web page is never
+# in a DOS code page, yet charset-normalizer would otherwise pick cp850 for German text.
+WEB_ENCODINGS = (
+    "utf_8", "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "cp1258", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7",
+    "iso8859_8", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+    "koi8_r", "koi8_u", "cp866", "mac_roman", "mac_cyrillic", "cp874", "gb18030", "big5hkscs",
+    "euc_jp", "iso2022_jp", "cp932", "cp949", "utf_16_le", "utf_16_be",
+)  # fmt: skip
 # Codecs Python knows that are not page encodings (or are XSS tricks, like UTF-7).
 _NOT_PAGE_CODECS = frozenset(
     {"utf-7", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
@@ -500,7 +509,7 @@ def _codec(label: str | None) -> str | None:
     key = _LABEL_ALIASES.get(key, key)
     try:
         name = codecs.lookup(key).name
-        b"".decode(name)  # rejects bytes-to-bytes codecs such as zlib_codec or base64
+        b"a".decode(name, "ignore")  # rejects bytes-to-bytes codecs such as zlib_codec, base64
     except (LookupError, ValueError):
         return None
     return None if name in _NOT_PAGE_CODECS else name
@@ -528,7 +537,7 @@ def _declared_in_page(data: bytes) -> str | None:
 def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes  # imported on first need: it is slow to import
 
-    best = from_bytes(data[:DETECT_BYTES]).best()
+    best = from_bytes(data[:DETECT_BYTES], cp_isolation=list(WEB_ENCODINGS)).best()
     return _codec(best.encoding if best else None) or "cp1252"
 
 

@@ -167,10 +167,10 @@ def check_url(url: str, policy: Policy) -> SplitResult:
     except ValueError as exc:
         raise InvalidInput(f"malformed URL {url!r}: {exc}") from None
     scheme = parts.scheme.lower()
+    if scheme and scheme not in ALLOWED_SCHEMES:
+        raise DestinationRefused(f"refusing URL scheme {scheme!r}: only http and https are fetched")
     if not scheme or not parts.netloc:
         raise InvalidInput(f"not an absolute http(s) URL: {url!r}")
-    if scheme not in ALLOWED_SCHEMES:
-        raise DestinationRefused(f"refusing URL scheme {scheme!r}: only http and https are fetched")
     if parts.username is not None or parts.password is not None:
         raise DestinationRefused("refusing a URL with credentials in it")
     if not host:
