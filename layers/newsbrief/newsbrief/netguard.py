@@ -74,19 +74,6 @@ def resolve(host: str, port: int) -> list[str]:
     return addresses
 
 
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address carries (mapped, 6to4, Teredo, NAT64), if any."""
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
 def is_public(ip: IPAddress) -> bool:
     """Whether ``ip`` is a globally routable unicast address (and so safe to fetch from).
 
@@ -96,11 +83,16 @@ def is_public(ip: IPAddress) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.scope_id:
             return False
-        inner = _embedded_ipv4(ip)
-        if inner is not None and not is_public(inner):
+        # These carry an IPv4 address the packet really goes to: judge that address.
+        if ip.ipv4_mapped is not None:
+            return is_public(ip.ipv4_mapped)
+        if ip in _NAT64:
+            return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        tunnelled = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if tunnelled is not None and not is_public(tunnelled):
             return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
-        return False
+        if ip.is_site_local:
+            return False
     return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
