@@ -1,0 +1,216 @@
+"""Cold start of each Lambda handler, measured on the artifacts as they are built and pruned.
+
+The two layers and the functions are built for THIS interpreter and machine (build_layer.py
+--host: the same pruning and precompiled bytecode as the arm64 build) into
+.aws-sam/coldstart/. Each case then runs in a fresh process whose sys.path is exactly Lambda's:
+function folder, core layer, deps layer, then what the Lambda runtime provides (boto3 and its
+dependencies only): a module the pruning removed but a handler needs fails here.
+
+Cases (CPU time of import + the first event, median of several fresh processes):
+  api-import       import functions/api/app.py
+  api-read         + GET /articles/{id} (store call against a closed port: no network)
+  api-health       + GET /health
+  api-summarize    + POST /summarize (the briefing path: extract, summarize, entities)
+  worker-import    import functions/worker/app.py
+
+It also says which heavy modules each case imported (the read routes must load none) and prints
+the unzipped and zipped sizes of the arm64 artifacts in .aws-sam/build when `make build` ran.
+
+    python benchmarks/coldstart.py [--runs 5] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUILD_SCRIPT = REPO_ROOT / "layers" / "deps" / "build_layer.py"
+HOST_BUILD = REPO_ROOT / ".aws-sam" / "coldstart"
+SAM_BUILD = REPO_ROOT / ".aws-sam" / "build"
+EVENTS = REPO_ROOT / "events"
+# What the Lambda Python runtime puts on sys.path after the layers (boto3 and its dependencies).
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "dateutil", "six.py", "jmespath", "urllib3")
+# Modules the read routes must never import (they exist for the briefing path only).
+HEAVY = ("sumy", "nltk", "bs4", "lxml", "numpy")
+GOALS_MS = {"api-read": 300, "api-health": 300, "api-summarize": 900}
+DEPLOYMENT_LIMIT_MB = 100  # the project's own budget; Lambda's hard limit is 250 MB unzipped
+
+CASES = {
+    "api-import": ("api", None),
+    "api-read": ("api", "api_article_get.json"),
+    "api-health": ("api", "api_health.json"),
+    "api-summarize": ("api", "api_summarize.json"),
+    "worker-import": ("worker", None),
+}
+
+# Runs inside the fresh process: sys.path is set by the parent (-I -S ignore everything else).
+PROBE = r"""
+import json, os, sys, time
+sys.path[:0] = json.loads(os.environ["COLDSTART_PATH"])
+event_file = os.environ.get("COLDSTART_EVENT")
+event = json.load(open(event_file)) if event_file else None
+
+class Context:
+    function_name = "coldstart"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:coldstart"
+    aws_request_id = "00000000-0000-0000-0000-000000000000"
+    def get_remaining_time_in_millis(self):
+        return 29000
+
+start = time.process_time()
+import app
+imported = time.process_time()
+status = None
+if event is not None:
+    status = app.handler(event, Context()).get("statusCode")
+done = time.process_time()
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(os.environ["HEAVY"])))
+print(json.dumps({"import": imported - start, "total": done - start, "status": status,
+                  "heavy": heavy}))
+"""
+
+
+def _fingerprint() -> str:
+    """What the host build depends on: rebuild the deps layer only when it changes."""
+    digest = hashlib.sha256()
+    for path in (BUILD_SCRIPT, REPO_ROOT / "pyproject.toml"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_host(rebuild: bool) -> dict[str, Path]:
+    """Build the host variant of every artifact (the deps layer is cached by fingerprint)."""
+    paths = {
+        "deps": HOST_BUILD / "deps" / "python",
+        "core": HOST_BUILD / "core" / "python",
+        "api": HOST_BUILD / "api",
+        "worker": HOST_BUILD / "worker",
+    }
+    stamp = HOST_BUILD / "deps.fingerprint"
+    run = [sys.executable, str(BUILD_SCRIPT)]
+    if rebuild or not stamp.exists() or stamp.read_text() != _fingerprint():
+        subprocess.run(["rm", "-rf", str(HOST_BUILD / "deps")], check=True)
+        subprocess.run([*run, "deps", "--host", "--out", str(paths["deps"])], check=True)
+        stamp.write_text(_fingerprint())
+    # The core and the functions change often and build in a second: always fresh.
+    subprocess.run(["rm", "-rf", str(HOST_BUILD / "core")], check=True)
+    subprocess.run([*run, "core", "--host", "--out", str(paths["core"])], check=True)
+    for name in ("api", "worker"):
+        subprocess.run(["rm", "-rf", str(paths[name])], check=True)
+        source = REPO_ROOT / "functions" / name
+        subprocess.run(
+            [*run, "function", "--host", "--source", str(source), "--out", str(paths[name])],
+            check=True,
+        )
+    return paths
+
+
+def runtime_dir() -> Path:
+    """A folder holding only what the Lambda runtime provides, linked from this venv."""
+    import boto3  # the dev venv has it; Lambda's runtime does too
+
+    site = Path(boto3.__file__).resolve().parents[1]
+    folder = HOST_BUILD / "runtime"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_PROVIDED:
+        link = folder / name
+        if not link.exists() and (site / name).exists():
+            link.symlink_to(site / name)
+    return folder
+
+
+def run_case(paths: dict[str, Path], function: str, event: str | None) -> dict:
+    """One fresh process: import the handler (and handle one event) on Lambda's sys.path."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "COLDSTART_PATH": json.dumps(
+            [str(paths[function]), str(paths["core"]), str(paths["deps"]), str(runtime_dir())]
+        ),
+        "HEAVY": json.dumps(HEAVY),
+        # What template.yaml sets; the store points at a closed port so nothing leaves here.
+        "TABLE_NAME": "coldstart",
+        "QUEUE_URL": "http://127.0.0.1:9/queue/coldstart",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "coldstart",
+        "AWS_SECRET_ACCESS_KEY": "coldstart",
+        "AWS_MAX_ATTEMPTS": "1",
+        "POWERTOOLS_SERVICE_NAME": f"newsbrief-{function}",
+        "POWERTOOLS_METRICS_NAMESPACE": "newsbrief",
+        "POWERTOOLS_DEV": "false",
+    }
+    if event:
+        env["COLDSTART_EVENT"] = str(EVENTS / event)
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{function} {event or ''} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """Unzipped bytes of a tree and the size of its zip (what Lambda stores)."""
+    unzipped = 0
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                unzipped += path.stat().st_size
+                archive.write(path, path.relative_to(root))
+    return unzipped, buffer.tell()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the deps layer too")
+    args = parser.parse_args()
+
+    paths = build_host(args.rebuild)
+    print(f"cold start, CPU ms, median of {args.runs} fresh processes (python {sys.version[:4]})")
+    print(f"{'case':<16}{'import':>8}{'total':>8}{'goal':>7}  status  heavy modules loaded")
+    for case, (function, event) in CASES.items():
+        if event and not (EVENTS / event).exists():
+            print(f"{case:<16}  (no events/{event})")
+            continue
+        results = [run_case(paths, function, event) for _ in range(args.runs)]
+        imp = statistics.median(r["import"] for r in results) * 1000
+        total = statistics.median(r["total"] for r in results) * 1000
+        goal = GOALS_MS.get(case)
+        mark = "" if goal is None else (f"{goal:>5}" + ("" if total <= goal else "!"))
+        heavy = ",".join(results[0]["heavy"]) or "-"
+        print(f"{case:<16}{imp:>8.0f}{total:>8.0f}{mark:>7}  {results[0]['status']!s:>6}  {heavy}")
+
+    if SAM_BUILD.exists():
+        print("\narm64 artifacts (.aws-sam/build), MB")
+        print(f"{'artifact':<18}{'unzipped':>10}{'zipped':>9}")
+        total_unzipped = 0
+        for artifact in sorted(p for p in SAM_BUILD.iterdir() if p.is_dir()):
+            unzipped, zipped = tree_size(artifact)
+            total_unzipped += unzipped
+            print(f"{artifact.name:<18}{unzipped / 1e6:>10.1f}{zipped / 1e6:>9.1f}")
+        verdict = "ok" if total_unzipped / 1e6 < DEPLOYMENT_LIMIT_MB else "OVER BUDGET"
+        budget = f"(budget {DEPLOYMENT_LIMIT_MB}: {verdict})"
+        print(f"{'total':<18}{total_unzipped / 1e6:>10.1f}  {budget}")
+    else:
+        print("\n(no .aws-sam/build: run `make build` for the arm64 artifact sizes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
