@@ -118,8 +118,8 @@ def build_places() -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
                         aliases[form] = name
                         places[form] = pop
                 continue
-            if len(alt) == 3 and alt.isupper():
-                continue
+            if len(alt) == 3 and alt.isupper() and alt == info.get("ISO", {}).get("alpha3"):
+                continue  # ISO codes ("CAN", "AND") are words in capitals; "UAE" is a name
             if _latin(alt) and len(alt.split()) <= 5:
                 add(alt, pop)
                 aliases.setdefault(alt, name)

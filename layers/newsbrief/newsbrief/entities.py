@@ -30,17 +30,17 @@ TYPES: tuple[EntityType, ...] = (PER, ORG, LOC, MISC)
 
 # Words that precede a person's name and are not part of it.
 PERSON_TITLES = frozenset(
-    """mr mrs ms miss dr prof sir dame lord lady president premier chancellor minister
+    """mr mrs ms miss dr prof sir dame lord lady president chancellor minister
     secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
-    bishop archbishop rabbi sheikh general gen colonel col captain capt lieutenant sergeant
-    admiral judge justice ambassador envoy spokesman spokeswoman chairman chairwoman director
+    bishop archbishop rabbi sheikh gen colonel col captain capt lieutenant sergeant
+    admiral judge ambassador envoy spokesman spokeswoman chairman chairwoman director
     coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
     batsman bowler opener spinner paceman seamer all-rounder wicketkeeper quarterback
-    pitcher outfielder guard center centre champion leader deputy vice chief executive
+    pitcher outfielder champion leader deputy vice chief executive
     analyst economist trader dealer official officer commander inspector detective
     correspondent editor reporter writer author singer actor actress veteran rookie
     compatriot countryman teammate team-mate rival opponent father mother son daughter wife
-    husband brother sister uncle aunt cousin widow st saint""".split()
+    husband brother sister uncle aunt cousin widow""".split()
 )
 # Verbs and phrases that follow a person (or an organization) speaking.
 SPEECH_VERBS = frozenset("said says told added tells saying asked replied".split())
@@ -58,7 +58,7 @@ ORG_SUFFIXES = frozenset(
     society hospital school reserve cement steel chemical chemicals pharmaceuticals
     pharmaceutical insurance investment investments stores brothers bros re gold airport
     agency press herald tribune daily weekly gazette network networks broadcasting
-    alliance league conference ventures enterprises international
+    alliance league conference ventures enterprises international nations
     """.split()
 )
 # Sports clubs' names: a last word like these makes a team.
@@ -102,11 +102,15 @@ EXTRA_MISC = frozenset(
     Yugoslav Soviet Czech Slovak Bosnians Chechen Chechens Abkhaz Ossetian Maori Inuit
     Anglo Franco Latino Hispanic Olympic Nobel Internet Republican Republicans Democrat
     Democrats Democratic Conservative Conservatives Socialist Socialists Communist Communists
-    Marxist Liberal Liberals Labour GMT Celsius Fahrenheit Koran Bible Christmas Easter
-    Ramadan""".split()
+    Marxist Liberal Liberals Argentine Argentines Swede Swedes Dane Danes Finn Finns Pole
+    Poles Turk Turks Spaniard Spaniards Filipino Filipinos Frenchman Englishman Scotsman
+    Welshman Irishman Dutchman Nazi Nazis Montenegrin GMT Celsius Fahrenheit Koran Bible""".split()
 )
-# Political party adjectives are typed OTHER, but the parties' names themselves ORG.
-PARTY_WORDS = frozenset("Labour".split())
+# News agencies sign most wire copy; they are organizations wherever they appear.
+NEWS_AGENCIES = frozenset(
+    """Reuters Reuter AP AFP Xinhua Interfax Itar-Tass Tass Bloomberg Kyodo Antara Bernama
+    ANSA DPA EFE PTI UPI Yonhap""".split()
+)
 # Capitalized words that are not names on their own: days, months, pronouns, headings.
 NOT_NAMES = frozenset(
     """I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
@@ -127,6 +131,12 @@ SPORT_WORDS = frozenset(
     nordic ski speed skating bobsleigh luge triathlon""".split()
 )
 
+# Sports whose result tables list players rather than clubs.
+INDIVIDUAL_SPORTS = frozenset(
+    """golf tennis athletics skiing boxing cycling badminton squash swimming snooker darts
+    judo wrestling alpine triathlon skating""".split()
+)
+TEAM_SPORTS = frozenset("soccer football rugby basketball baseball hockey nba nhl nfl".split())
 # Cue weights: a title before a name is near-certain; a preposition is only a hint.
 W_STRONG = 4.0
 W_MEDIUM = 2.0
@@ -252,6 +262,8 @@ class _Tagger:
         self.known_multi: set[str] = set()  # multi-word names seen mid-sentence, upper-cased
         self.lower_words: set[str] = set()  # words the article writes in lower case
         self.sports = False
+        self.score_line = False
+        self.individual = False  # golf, tennis...: result tables list players, not clubs
         self.countries = frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values())
 
     # -- gazetteer look-ups ---------------------------------------------------------------
@@ -291,6 +303,7 @@ class _Tagger:
         headline = next((t for t in tokenized if t), [])
         head_words = {t.lower() for t in headline[:4]}
         self.sports = bool(head_words & SPORT_WORDS)
+        self.individual = bool(head_words & INDIVIDUAL_SPORTS) and not head_words & TEAM_SPORTS
         # First pass: which words appear capitalized where capitals mean something.
         for tokens in tokenized:
             if _caps_line(tokens):
@@ -331,6 +344,13 @@ class _Tagger:
 
     def _scan_mixed(self, tokens: list[str]) -> None:
         table = self._is_table(tokens)
+        # "Chelsea 2 Bolton 1": two names each followed by a score make a results line.
+        scored = sum(
+            1
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a[:1].isalpha() and b[:1].isdigit()
+        )
+        self.score_line = self.sports and scored >= 2
         i = 0
         n = len(tokens)
         while i < n:
@@ -342,6 +362,8 @@ class _Tagger:
             j = i + 1
             while j < n:
                 nxt = tokens[j]
+                if _name_token(nxt) and nxt.lower().rstrip(".") in PERSON_TITLES:
+                    break  # "Czech President Vaclav Havel": two names around a title
                 if _name_token(nxt) and (
                     nxt not in NOT_NAMES or self.place(" ".join(tokens[start:j]))
                 ):
@@ -384,13 +406,22 @@ class _Tagger:
                 start += 1
                 at_start = False
                 continue
-            if at_start and self._ordinary_opener(head, words):
+            row_label = table and end < len(tokens) and tokens[end][:1].isdigit() and len(words) > 1
+            if at_start and not row_label and self._ordinary_opener(head, words):
                 prev = head
                 words = words[1:]
                 start += 1
                 at_start = False
                 continue
             break
+        # "Argentine Abel Balbo", "Polish Jews": a nationality before a name is its own entity,
+        # unless the whole is one name ("British Airways", "German Open", "South African").
+        if len(words) > 1 and self.demonym(words[0]) and not self.demonym(" ".join(words)):
+            low_last = words[-1].lower()
+            if low_last not in ORG_SUFFIXES and low_last not in EVENT_SUFFIXES:
+                self._add_span(tokens, start, start + 1, table)
+                self._add_span(tokens, start + 1, end, table)
+                return
         # Trailing titles and connectors never end a name.
         while words and (words[-1] in CONNECTORS or words[-1] == "of" or words[-1] == "&"):
             words = words[:-1]
@@ -401,8 +432,18 @@ class _Tagger:
             return
         mention = _Mention(surface)
         self._vote(mention, words, tokens, start, start + len(words), prev, table)
-        if mention.votes:
-            self.mentions.append(mention)
+        if not mention.votes:
+            return
+        heading = table or len(words) == 1 or not prev or prev[:1] in _SENTENCE_END
+        if (
+            heading
+            and max(mention.votes.values()) < W_MEDIUM
+            and all(
+                w.lower() in self.gaz.vocab_common or w.lower() in self.lower_words for w in words
+            )
+        ):
+            return  # "Choice", "Slaughter Steers": ordinary words with only a faint cue
+        self.mentions.append(mention)
 
     def _ordinary_opener(self, head: str, words: list[str]) -> bool:
         """A capitalized first word that is an ordinary word, not part of a name."""
@@ -452,6 +493,12 @@ class _Tagger:
             votes[LOC] += place
             if self.sports and surface not in gaz.aliases and not self._country(surface):
                 votes[ORG] += place + W_WEAK  # clubs carry their city's name
+        if self.sports and len(words) > 1 and not place:
+            # "Real Madrid", "Hansa Rostock": a club named after its city.
+            if any(self.place(w) and not self._country(w) for w in words):
+                votes[ORG] += W_MEDIUM + W_WEAK
+        if surface in NEWS_AGENCIES:
+            votes[ORG] += W_STRONG
         if len(words) > 1 and low_first in COMPASS:
             rest = " ".join(words[1:])
             if self.place(rest):
@@ -460,8 +507,8 @@ class _Tagger:
                 votes[MISC] += W_MEDIUM
 
         # Suffix and prefix cues.
-        if low_last in EVENT_SUFFIXES or (len(words) > 1 and words[-2:] == ["Grand", "Prix"]):
-            votes[MISC] += W_STRONG if len(words) > 1 else W_WEAK
+        if len(words) > 1 and low_last in EVENT_SUFFIXES:
+            votes[MISC] += W_STRONG
         if low_last in ORG_SUFFIXES and len(words) > 1:
             votes[ORG] += W_STRONG if low_last not in TEAM_SUFFIXES else W_MEDIUM
         if low_first in ORG_PREFIXES and "of" in words:
@@ -490,6 +537,8 @@ class _Tagger:
         elif not acronym:
             if surface in gaz.last:
                 votes[PER] += W_WEAK
+            if self.sports and not self.individual and prev_low not in PERSON_TITLES:
+                votes[ORG] += W_WEAK + W_HINT  # a lone name in a match report: mostly a club
             if surface in gaz.first_strong or surface in gaz.first:
                 votes[PER] += W_HINT
         if nxt.lower() in SPEECH_VERBS or (nxt == "," and nxt2.lower() in {"who", "whose"}):
@@ -507,12 +556,14 @@ class _Tagger:
 
         # Sports tables: "Chelsea 2 Bolton 1", "Uzbekistan 1 1 0 0 2 0 3"; but golf and
         # tennis tables list players: "Nick Price 68 70".
-        if table and not place and self.sports and (nxt[:1].isdigit() or nxt in {"(", ""}):
-            if len(words) > 1 and (
-                first in gaz.first_strong or PER in votes and votes[PER] >= W_MEDIUM
-            ):
-                votes[PER] += W_WEAK
-            elif not votes or max(votes.values()) < W_STRONG:
+        row = (table or self.score_line) and (nxt[:1].isdigit() or nxt in {"(", ""})
+        if row and self.sports and not self._country(surface):
+            personal = len(words) > 1 and (first in gaz.first_strong or first in gaz.first)
+            if self.individual or personal:
+                votes[PER] += W_STRONG if self.individual else W_WEAK
+            elif self.score_line:
+                votes[ORG] += W_STRONG + W_WEAK
+            elif not place and (not votes or max(votes.values()) < W_STRONG):
                 votes[ORG] += W_MEDIUM
 
         # Nothing known: guess from the words themselves.
@@ -526,7 +577,7 @@ class _Tagger:
                 if ordinary[0] and surface not in self.mid_caps:
                     return
                 votes[ORG] += W_HINT
-            elif all(ordinary):
+            elif all(ordinary) and (table or not prev or prev[:1] in _SENTENCE_END):
                 return  # "Week Ago", "Slaughter Steers": a heading, not a name
             elif not any(ordinary) and len(words) <= 3 and not acronym:
                 votes[PER] += W_HINT  # "Shivnarine Chanderpaul": unknown words, name-shaped
@@ -611,7 +662,12 @@ class _Tagger:
             for long in multi:
                 parts = long.split()
                 kind = types.get(long)
-                if kind == PER and key in (parts[-1], parts[0]):
+                if kind == PER and (
+                    key == parts[-1]
+                    or key == parts[0]
+                    and key not in self.gaz.first_strong
+                    and key not in self.gaz.first
+                ):
                     candidates.append(long)
                 elif kind == ORG and key == parts[0] and len(parts) <= 3:
                     candidates.append(long)
@@ -620,7 +676,9 @@ class _Tagger:
                 and all(types.get(c) == types.get(candidates[0]) for c in candidates)
                 and len({c.split()[-1] for c in candidates}) == 1
             ):
-                if not (self.place(_plain(key)) >= W_STRONG and types.get(key) == LOC):
+                own = pooled[key]
+                strong_own = max(own.values(), default=0.0) / counts[key] >= W_STRONG
+                if not strong_own or types.get(key) == types.get(candidates[0]):
                     parent[key] = candidates[0]
         # Country aliases: "U.S." and "United States" are one place.
         alias_root: dict[str, str] = {}
