@@ -1,0 +1,228 @@
+"""A user of the local stack: create, read, list, queue, fail in every way, lose nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import RunningStack, page, without_canonical
+from tests.support.loopback import LoopbackServer, Response
+
+pytestmark = pytest.mark.e2e
+
+ARTICLES = {
+    "river": "river_dredging.html",
+    "chips": "chip_plant.html",
+    "trains": "night_trains.html",
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LoopbackServer]:
+    """News pages (and broken ones) on loopback, where the stack's functions fetch them."""
+    server = LoopbackServer()
+    for key, name in ARTICLES.items():
+        server.add(f"/news/{key}", Response(page(name)))
+        # Wire copies: no canonical link, so each URL is a brief of its own.
+        server.add(f"/wire/{key}", Response(without_canonical(page(name))))
+    server.add("/broken", Response(b"upstream exploded", status=500))
+    server.add(
+        "/report.pdf", Response(b"%PDF-1.7 not html", headers={"Content-Type": "application/pdf"})
+    )
+    server.add(
+        "/empty",
+        Response(b"<html><head><title>Home</title></head><body><nav>Menu</nav></body></html>"),
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def _create(stack: RunningStack, url: str) -> dict[str, Any]:
+    reply = stack.request("POST", "/articles", {"url": url})
+    assert reply.status in (200, 201), reply.raw
+    return reply.json
+
+
+def test_open_routes_need_no_key(stack: RunningStack) -> None:
+    health = stack.request("GET", "/health", key=None)
+    assert health.status == 200 and health.json["status"] == "ok"
+    assert health.headers.get("x-amzn-RequestId")
+    assert stack.request("GET", "/docs", key=None).status == 200
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key", ""])
+def test_keyed_routes_refuse_missing_or_wrong_key(stack: RunningStack, key: str | None) -> None:
+    reply = stack.request("GET", "/articles", key=key)
+    assert reply.status == 401
+    assert reply.code == "unauthorized"
+    assert "Traceback" not in reply.raw.decode()
+
+
+def test_unknown_routes_are_not_found(stack: RunningStack) -> None:
+    # "/" matches no resource at all: API Gateway answers by itself.
+    assert stack.request("GET", "/", key=None).code == "not_found"
+    # Under /{proxy+} the function's router decides.
+    reply = stack.request("GET", "/no/such/thing")
+    assert reply.status == 404 and reply.code == "not_found"
+
+
+def test_create_then_read_a_brief(stack: RunningStack, site: LoopbackServer) -> None:
+    url = site.url("/news/river")
+    first = stack.request("POST", "/articles", {"url": url, "sentences": 2})
+    assert first.status == 201, first.raw
+    brief = first.json
+    assert brief["title"].startswith("Council approves £40m dredging plan")
+    assert brief["source"] == "wendburycourier.co.uk"  # from the canonical URL
+    assert len(brief["summary"]) == 2
+    assert "180,000 tonnes of silt" in brief["text"]
+    assert "Subscribe" not in brief["text"] and "All rights reserved" not in brief["text"]
+
+    again = stack.request("POST", "/articles", {"url": url})
+    assert again.status == 200 and again.json["id"] == brief["id"]
+
+    read = stack.request("GET", f"/articles/{brief['id']}")
+    assert read.status == 200
+    assert read.json["text"] == brief["text"] and read.json["summary"] == brief["summary"]
+
+
+def test_list_pages_through_every_brief(stack: RunningStack, site: LoopbackServer) -> None:
+    created = {_create(stack, site.url(f"/news/{key}"))["id"] for key in ARTICLES}
+    seen: list[str] = []
+    cursor = None
+    for _ in range(20):  # bounded: a cursor that never ends is a bug
+        path = "/articles?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        reply = stack.request("GET", path)
+        assert reply.status == 200, reply.raw
+        assert len(reply.json["items"]) <= 2
+        seen.extend(item["id"] for item in reply.json["items"])
+        cursor = reply.json["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)), "a brief was listed twice"
+    assert created <= set(seen)
+
+    by_source = stack.request("GET", "/articles?source=midwestbusinessdaily.com").json
+    assert [item["source"] for item in by_source["items"]] == ["midwestbusinessdaily.com"]
+
+    bad_cursor = stack.request("GET", "/articles?cursor=not-a-cursor")
+    assert bad_cursor.status == 400 and bad_cursor.code == "invalid_input"
+
+
+def test_batch_is_drained_by_the_worker(stack: RunningStack, site: LoopbackServer) -> None:
+    urls = [site.url(f"/wire/{key}") for key in ("chips", "trains")]
+    reply = stack.request("POST", "/articles", {"urls": urls + urls[:1]})  # a duplicate
+    assert reply.status == 202, reply.raw
+    queued = reply.json["queued"]
+    assert [q["url"] for q in queued] == urls
+    for item in queued:
+        brief = stack.wait_for(f"/articles/{item['id']}", timeout=45)
+        assert brief.status == 200, brief.raw
+        assert brief.json["url"] == item["url"]
+        assert brief.json["summary"]
+
+
+def _queue_depth(stack: RunningStack, name_suffix: str) -> int:
+    sqs = stack.sqs()
+    (url,) = [u for u in sqs.list_queues()["QueueUrls"] if u.endswith(name_suffix)]
+    attrs = sqs.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(
+        attrs["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def test_failures_retry_then_park_or_are_recorded(
+    stack: RunningStack, site: LoopbackServer
+) -> None:
+    broken, pdf = site.url("/broken"), site.url("/report.pdf")
+    parked = _queue_depth(stack, "BriefDeadLetterQueue")
+    reply = stack.request("POST", "/articles", {"urls": [broken, pdf]})
+    assert reply.status == 202, reply.raw
+    ids = {q["url"]: q["id"] for q in reply.json["queued"]}
+
+    # Permanent: recorded once, never retried; reading the id explains why.
+    rejected = stack.wait_for(f"/articles/{ids[pdf]}", status=415, timeout=30)
+    assert rejected.code == "unsupported_content"
+
+    # Transient: retried until maxReceiveCount, then parked in the dead-letter queue.
+    deadline = time.monotonic() + 40
+    while _queue_depth(stack, "BriefDeadLetterQueue") < parked + 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _queue_depth(stack, "BriefDeadLetterQueue") == parked + 1
+    assert _queue_depth(stack, "BriefQueue") == 0
+    attempts = [r for r in site.requests if r[1] == "/broken"]
+    pdf_attempts = [r for r in site.requests if r[1] == "/report.pdf"]
+    assert len(attempts) >= 3  # maxReceiveCount in template.yaml
+    assert len(pdf_attempts) == 1
+    assert stack.request("GET", f"/articles/{ids[broken]}").code == "fetch_failed"
+
+
+ERROR_CASES = [
+    # (description, method, path, body, status, code)
+    ("not JSON", "POST", "/articles", b"{not json", 400, "invalid_input"),
+    ("unknown field", "POST", "/articles", {"url": "http://a.example/", "x": 1}, 400,
+     "invalid_input"),
+    ("not http", "POST", "/articles", {"url": "ftp://a.example/file"}, 400, "invalid_input"),
+    ("sentences 0", "POST", "/articles", {"url": "http://a.example/", "sentences": 0}, 400,
+     "invalid_input"),
+    ("empty batch", "POST", "/articles", {"urls": []}, 400, "invalid_input"),
+    ("private address", "POST", "/articles", {"url": "http://10.20.30.40/news"}, 403,
+     "destination_refused"),
+    ("metadata address", "POST", "/articles", {"url": "http://169.254.169.254/latest"}, 403,
+     "destination_refused"),
+    ("bad limit", "GET", "/articles?limit=0", None, 400, "invalid_input"),
+    ("unknown id", "GET", "/articles/" + "0" * 24, None, 404, "not_found"),
+    ("summarize neither", "POST", "/summarize", {"sentences": 2}, 400, "invalid_input"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [case[1:] for case in ERROR_CASES],
+    ids=[case[0] for case in ERROR_CASES],
+)
+def test_bad_requests_get_clear_errors(
+    stack: RunningStack, method: str, path: str, body: Any, status: int, code: str
+) -> None:
+    reply = stack.request(method, path, body)
+    assert (reply.status, reply.code) == (status, code), reply.raw
+    assert reply.json["error"]["message"]
+    assert "Traceback" not in reply.raw.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/broken", 502, "fetch_failed"),
+        ("/report.pdf", 415, "unsupported_content"),
+        ("/empty", 422, "no_article"),
+    ],
+)
+def test_pages_that_cannot_be_briefed(
+    stack: RunningStack, site: LoopbackServer, path: str, status: int, code: str
+) -> None:
+    reply = stack.request("POST", "/articles", {"url": site.url(path)})
+    assert (reply.status, reply.code) == (status, code), reply.raw
+
+
+def test_oversized_body_is_refused(stack: RunningStack) -> None:
+    html = "<p>" + "word " * (7 * 1024 * 1024 // 5) + "</p>"
+    reply = stack.request("POST", "/summarize", {"html": html})
+    assert (reply.status, reply.code) == (413, "too_large")
+
+
+def test_data_is_still_there_after_bad_requests(stack: RunningStack, site: LoopbackServer) -> None:
+    before = _create(stack, site.url("/news/river"))
+    for _, method, path, body, _, _ in ERROR_CASES:
+        stack.request(method, path, body)
+    stack.request("POST", "/articles", {"url": before["url"], "sentences": 99})
+    stack.request("POST", "/articles", {"url": before["url"]}, key="wrong-key")
+    after = stack.request("GET", f"/articles/{before['id']}")
+    assert after.status == 200
+    assert after.json == before
