@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import ssl
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from newsbrief import netguard
@@ -446,3 +449,90 @@ def test_without_protection_loopback_is_reached(
     url = loopback.add("/p", Response(PAGE, headers=HTML))
     assert "High tide" in fetch_page(url, settings).html
     assert len(loopback.requests) == 1
+
+
+# --- HTTPS: connect to the vetted address, but SNI and certificate use the name ----------
+
+
+def _self_signed(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[tuple[LoopbackServer, list[str | None]]]:
+    """A loopback HTTPS server whose certificate is for news.example; records the SNI seen."""
+    cert, key = _self_signed(tmp_path, "news.example")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    sni: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: sni.append(name)  # type: ignore[assignment]
+    server = LoopbackServer()
+    server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
+    server.start()
+    yield server, sni
+    server.stop()
+
+
+def test_https_connects_to_vetted_address_with_the_name_for_tls(
+    tls_server: tuple[LoopbackServer, list[str | None]],
+    dev_settings: FetchSettings,
+    lookups: list[str],
+    connects: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    server, sni = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "news.example.pem"))  # trust it
+    monkeypatch.setitem(PUBLIC_DNS, "news.example", ["127.0.0.1"])
+    server.add("/p", Response(PAGE, headers=HTML))
+    page = fetch_page(f"https://news.example:{server.port}/p", dev_settings)
+    assert "High tide" in page.html
+    assert lookups == ["news.example"]
+    assert [address[0] for address in connects] == ["127.0.0.1"]  # type: ignore[index]
+    assert sni == ["news.example"]
+    assert server.requests[0][2]["Host"] == f"news.example:{server.port}"
+
+
+def test_https_certificate_is_checked_against_the_name(
+    tls_server: tuple[LoopbackServer, list[str | None]],
+    dev_settings: FetchSettings,
+    lookups: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    server, _ = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "news.example.pem"))
+    monkeypatch.setitem(PUBLIC_DNS, "other.example", ["127.0.0.1"])
+    server.add("/p", Response(PAGE, headers=HTML))
+    with pytest.raises(FetchFailed, match="TLS"):
+        fetch_page(f"https://other.example:{server.port}/p", dev_settings)
+    assert server.requests == []
