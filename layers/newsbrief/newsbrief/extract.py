@@ -62,10 +62,12 @@ BAD_TAGS = frozenset({"nav", "aside", "footer", "header", "menu"})
 # Block-level elements: each starts a new text block and is a candidate container.
 BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
+     "pre", "table", "tbody", "thead", "tfoot", "tr", "h1", "h2", "h3", "h4", "h5",
      "h6", "header", "footer", "nav", "aside", "form", "fieldset", "address", "center",
      "details", "summary", "hr", "body", "html", "menu", "caption"}
 )
+# Table cells are inline: a row is one block (one line), which is how tables read as text.
+CELL_TAGS = frozenset({"td", "th"})
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # The article's own element: widening never goes past one that holds the text.
 SEMANTIC_BOUNDARIES = frozenset({"article", "main"})
@@ -99,6 +101,27 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 # List items count less than paragraphs when choosing the container: articles are written in
 # paragraphs, while long list items are mostly teaser lists of other stories.
 LIST_ITEM_WEIGHT = 0.5
+# Lines that are only one of these (case and punctuation aside) are widget labels. English
+# only: labels in other languages are rare inside the article container.
+BOILERPLATE_LABELS = frozenset(
+    """advertisement|advertisements|advert|ad|ads|sponsored|sponsored content|comments|comment|
+    tags|tag|share|share this|share this article|share this story|share on facebook|
+    share on twitter|read more|related|related articles|related stories|related content|
+    see also|also read|read also|more|continue reading|click here|loading|subscribe|sign up|
+    newsletter|follow us|print|email|advertising|story continues below advertisement|
+    article continues below advertisement|scroll to continue with content|
+    this slideshow requires javascript""".replace("\n", "").split("|")
+)
+BOILERPLATE_LABELS = frozenset(label.strip() for label in BOILERPLATE_LABELS)
+MAX_LABEL_CHARS = 60
+# "By Jane Doe" on its own line: the byline, which metadata carries.
+_BYLINE_LINE_RE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^.!?]{2,50}$", re.IGNORECASE)
+# A line that is only a date (with an optional weekday and time): a dateline, not text.
+_DATE_LINE_RE = re.compile(
+    r"^(?:\w+,?\s+)?(?:\d{1,2}[./ -]\w+[./ -]\d{2,4}|\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:[ ,T]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?(?:\s+\w{2,5})?\s*$",
+    re.IGNORECASE,
+)
 # An itemprop="articleBody" element is trusted when it holds this much paragraph text.
 MIN_ITEMPROP_BODY_CHARS = 100
 # Comment sections are dropped when the page holds at least this much other paragraph text.
@@ -317,6 +340,8 @@ class _Walker:
             if name == "br":
                 self._buffer.append("\n")
                 continue
+            if name in CELL_TAGS:
+                self._buffer.append(" ")  # a table row reads as one line, cells apart
             if name in ("meta", "link", "title"):
                 self._collect_tag(node)
                 continue
@@ -433,8 +458,12 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     if marked:
         best = max(marked, key=lambda c: good[c])
     best = _widen(walker, kept, best, good, junk)
-    chosen = [b for b in kept if best in b.chain]
-    return [b for b in chosen if b.link_length <= MAX_BLOCK_LINK_DENSITY * b.length]
+    chosen = [
+        b
+        for b in kept
+        if best in b.chain and b.link_length <= MAX_BLOCK_LINK_DENSITY * b.length
+    ]
+    return _trim(chosen)
 
 
 def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk: list[int]) -> int:
@@ -467,6 +496,25 @@ def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk
         else:
             break
     return best
+
+
+def _trim(blocks: list[_Block]) -> list[_Block]:
+    """Drop the short lines between paragraphs that are labels, not article text.
+
+    Datelines, bylines, "Advertisement" slots and "Read more" links sit inside article
+    containers; short lines in general do not go (they are often subheadings or list items).
+    """
+    return [b for b in blocks if b.paragraph_like or not _is_label(b)]
+
+
+def _is_label(block: _Block) -> bool:
+    """A short line that is a label, a date or a byline rather than prose."""
+    if block.tag in HEADING_TAGS or block.length > MAX_LABEL_CHARS:
+        return False
+    text = block.text
+    if _DATE_LINE_RE.match(text) or _BYLINE_LINE_RE.match(text):
+        return True
+    return " ".join(re.findall(r"\w+", text.lower())) in BOILERPLATE_LABELS
 
 
 def _tokens(text: str) -> list[str]:
