@@ -267,6 +267,7 @@ class Gateway:
                 "requestTimeEpoch": int(time.time() * 1000),
                 "protocol": "HTTP/1.1",
                 "domainName": lower.get("host", "localhost"),
+                "domainPrefix": lower.get("host", "localhost").split(".")[0].split(":")[0],
                 "identity": {
                     "sourceIp": client_ip,
                     "userAgent": lower.get("user-agent"),
