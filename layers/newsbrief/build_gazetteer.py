@@ -97,6 +97,10 @@ def build_places() -> tuple[dict[str, int], dict[str, str], dict[str, str]]:
             add(name, pop)
             if name != canonical and _latin(name):
                 aliases[name] = canonical
+    for old in pycountry.historic_countries:
+        # Newswire archives say "Burma", "Zaire", "Czechoslovakia": still places.
+        if "," not in old.name and "(" not in old.name:
+            add(old.name, 1_000_000)
     for sub in pycountry.subdivisions:
         name = sub.name.split(" [")[0].split(" (")[0]
         add(name, 200_000)

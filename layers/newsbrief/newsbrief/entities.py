@@ -137,6 +137,8 @@ INDIVIDUAL_SPORTS = frozenset(
     judo wrestling alpine triathlon skating""".split()
 )
 TEAM_SPORTS = frozenset("soccer football rugby basketball baseball hockey nba nhl nfl".split())
+# Sports lines that list players ("Scorers: ...", "Sent off: ...").
+SCORER_WORDS = frozenset("scorers scorer goalscorers sent booked penalty".split())
 # Cue weights: a title before a name is near-certain; a preposition is only a hint.
 W_STRONG = 4.0
 W_MEDIUM = 2.0
@@ -263,6 +265,7 @@ class _Tagger:
         self.lower_words: set[str] = set()  # words the article writes in lower case
         self.sports = False
         self.score_line = False
+        self.scorers = False  # a "Scorers:" line lists players
         self.individual = False  # golf, tennis...: result tables list players, not clubs
         self.countries = frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values())
 
@@ -284,6 +287,12 @@ class _Tagger:
         for suffix in ("s", "es"):
             if name.endswith(suffix) and name[: -len(suffix)] in gaz.demonyms:
                 return True
+        # "Tasmanian", "Koreans", "Zaireans", "Africans": a place's name plus -n/-an(s).
+        for suffix in ("n", "ns", "ans", "ian", "ians"):
+            stem = name[: -len(suffix)]
+            if name.endswith(suffix) and len(stem) > 3 and self.place(stem) >= W_STRONG:
+                if name not in gaz.first and name not in gaz.last and name not in gaz.first_strong:
+                    return True
         parts = name.split("-")
         if len(parts) == 2 and all(p in gaz.demonyms or p in EXTRA_MISC for p in parts):
             return True
@@ -351,6 +360,7 @@ class _Tagger:
             if a[:1].isalpha() and b[:1].isdigit()
         )
         self.score_line = self.sports and scored >= 2
+        self.scorers = self.sports and any(t.lower() in SCORER_WORDS for t in tokens[:3])
         i = 0
         n = len(tokens)
         while i < n:
@@ -537,8 +547,11 @@ class _Tagger:
         elif not acronym:
             if surface in gaz.last:
                 votes[PER] += W_WEAK
-            if self.sports and not self.individual and prev_low not in PERSON_TITLES:
-                votes[ORG] += W_WEAK + W_HINT  # a lone name in a match report: mostly a club
+            if self.scorers:
+                votes[PER] += W_MEDIUM  # "Scorers: Sheringham 23, Vialli 45"
+            elif self.sports and not self.individual and surface not in gaz.last:
+                if prev_low not in PERSON_TITLES:
+                    votes[ORG] += W_WEAK + W_HINT  # a lone unknown name in a match report
             if surface in gaz.first_strong or surface in gaz.first:
                 votes[PER] += W_HINT
         if nxt.lower() in SPEECH_VERBS or (nxt == "," and nxt2.lower() in {"who", "whose"}):
@@ -549,6 +562,8 @@ class _Tagger:
         # Place cues.
         if prev_low in LOC_PREPOSITIONS:
             votes[LOC] += W_WEAK if prev_low in {"in", "near", "outside"} else W_HINT
+            if place and prev_low in {"in", "near", "outside"}:
+                votes[LOC] += W_MEDIUM + W_WEAK  # "in Melbourne": the city, even in sports
 
         # Acronyms: mostly organizations, unless a place.
         if acronym and not place and not self.demonym(surface):
@@ -609,7 +624,7 @@ class _Tagger:
                     mention.votes[MISC] += 0.0  # typed by the article's own mentions
                 elif self.place(plain) >= W_STRONG or (size > 1 and self.place(plain)):
                     mention.votes[LOC] += self.place(plain)
-                    if self.sports and table and not self._country(plain):
+                    if self.sports and not self.individual and not self._country(plain):
                         mention.votes[ORG] += W_STRONG + W_WEAK
                 elif self.demonym(plain) and size == 1:
                     mention.votes[MISC] += W_STRONG
@@ -669,7 +684,7 @@ class _Tagger:
                     and key not in self.gaz.first
                 ):
                     candidates.append(long)
-                elif kind == ORG and key == parts[0] and len(parts) <= 3:
+                elif kind == ORG and key == parts[0] and len(parts) <= 3 and not self.place(key):
                     candidates.append(long)
             if len(candidates) == 1 or (
                 candidates
