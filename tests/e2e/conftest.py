@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from newsbrief_local.launcher import StackDidNotStart, StackProcess, start_stack_process
 
 from tests.conftest import REPO_ROOT
 
@@ -24,7 +21,6 @@ PAGES = REPO_ROOT / "tests" / "fixtures" / "local_stack"
 API_KEY = "e2e-test-key"
 # The template's 720 s visibility timeout becomes 1 s: failed messages retry promptly.
 SPEEDUP = 720
-START_TIMEOUT_S = 90  # cold imports of four processes on a busy two-core machine
 
 
 @dataclass
@@ -55,7 +51,7 @@ class RunningStack:
     url: str
     api_key: str
     moto_endpoint: str
-    process: subprocess.Popen
+    process: StackProcess
     output: list[str] = field(default_factory=list)
 
     def request(
@@ -108,48 +104,18 @@ class RunningStack:
 
 def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> Any:
     """Start ``python -m newsbrief_local`` on a free port; returns a RunningStack."""
-    child_env = {**os.environ, "NEWSBRIEF_API_KEY": API_KEY, **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsbrief_local", "--port", "0", "--quiet"]
-        + ["--speedup", str(SPEEDUP)]
-        + (extra_args or []),
-        cwd=REPO_ROOT,
-        env=child_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        # Keep reading: the functions log to this pipe and would block when it fills.
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if line.startswith("Ready."):
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    if not ready.wait(START_TIMEOUT_S) or process.poll() is not None:
-        process.kill()
-        pytest.fail("local stack did not start:\n" + "".join(output[-40:]))
-    text = "".join(output)
-    url = re.search(r"listening on (http://\S+)", text)
-    moto = re.search(r"moto: (http://\S+)", text)
-    assert url and moto, text
-    return RunningStack(url.group(1), API_KEY, moto.group(1), process, output)
+    try:
+        child = start_stack_process(
+            ["--quiet", "--speedup", str(SPEEDUP), *(extra_args or [])], env=env, api_key=API_KEY
+        )
+    except StackDidNotStart as exc:
+        pytest.fail(str(exc))
+    return RunningStack(child.url, API_KEY, child.moto_endpoint, child, child.output)
 
 
 def stop_stack(stack: RunningStack) -> None:
     """Stop the subprocess (SIGTERM, then SIGKILL if it hangs)."""
-    stack.process.terminate()
-    try:
-        stack.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        stack.process.kill()
-        stack.process.wait(timeout=5)
+    stack.process.stop()
 
 
 @pytest.fixture(scope="module")
