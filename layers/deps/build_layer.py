@@ -91,16 +91,20 @@ def runtime_requirements(pyproject: Path = PYPROJECT) -> list[str]:
     """
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     wanted = list(project["dependencies"]) + list(project["optional-dependencies"].get("aws", []))
-    kept = []
-    for requirement in wanted:
-        name = requirement.split(";")[0]
-        for stop in "<>=!~[ ":
-            name = name.split(stop)[0]
-        if name.lower().replace("_", "-") not in RUNTIME_PROVIDED and not name.startswith(
-            "newsbrief"
-        ):
-            kept.append(requirement)
-    return kept
+    return [
+        requirement
+        for requirement in wanted
+        if requirement_name(requirement) not in RUNTIME_PROVIDED
+        and not requirement_name(requirement).startswith("newsbrief")
+    ]
+
+
+def requirement_name(requirement: str) -> str:
+    """The normalized distribution name of a requirement string (``"lxml>=5; ..."`` -> lxml)."""
+    name = requirement.split(";")[0]
+    for stop in "<>=!~[ ":
+        name = name.split(stop)[0]
+    return name.strip().lower().replace("_", "-").replace(".", "-")
 
 
 def find_target_python() -> str:
