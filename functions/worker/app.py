@@ -16,7 +16,9 @@ from newsbrief_aws.worker import brief_record
 
 logger = Logger()
 metrics = Metrics(namespace="newsbrief")
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch where every message failed is reported like any other (all ids listed) instead of
+# failing the invocation, so SQS counts one receive per message either way.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def _record_handler(record: SQSRecord) -> None:

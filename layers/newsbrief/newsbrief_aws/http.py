@@ -33,6 +33,8 @@ def _describe(errors: list[dict[str, Any]]) -> str:
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",))
         if err.get("type") == "json_invalid":
             return "the request body is not valid JSON"
+        if not loc and err.get("type") == "missing":
+            return "a JSON request body is required"
         parts.append(f"{loc or 'body'}: {err.get('msg', 'invalid')}")
     more = len(errors) - _MAX_DETAILS
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
