@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+	$(PY) layers/newsbrief/build_gazetteer.py --if-missing
 
 # The local stack: template.yaml's functions over HTTP on 127.0.0.1:$(PORT) against an embedded
 # moto server (no Docker, no AWS account). Prints the API key; `make run PORT=8080` moves it.
