@@ -11,8 +11,14 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from newsbrief.errors import FetchFailed, NoArticle, TooLarge, UnsupportedContent
-from newsbrief.fetch import fetch_page
+from newsbrief.errors import (
+    DestinationRefused,
+    FetchFailed,
+    NoArticle,
+    TooLarge,
+    UnsupportedContent,
+)
+from newsbrief.fetch import fetch_page, fetch_resource
 from newsbrief.settings import FetchSettings
 
 from tests.support.loopback import LoopbackServer, Response
@@ -484,3 +490,47 @@ def test_gzip_page_with_meta_charset(loopback: LoopbackServer, settings: FetchSe
     page = fetch_page(url, settings)
     assert "Новости дня" in page.html
     assert page.encoding == "koi8-r"
+
+
+# --- fetch_resource: the same guard and limits for feeds, sitemaps, robots.txt ------------
+
+
+def test_resource_returns_bytes_of_any_type(
+    loopback: LoopbackServer, settings: FetchSettings
+) -> None:
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>City</title></channel></rss>'
+    loopback.add("/old-feed", Response(b"", 301, {"Location": "/feed.xml"}))
+    loopback.add("/feed.xml", Response(feed, headers={"Content-Type": "application/rss+xml"}))
+    res = fetch_resource(
+        loopback.url("/old-feed"),
+        accept="application/rss+xml",
+        headers={"If-None-Match": '"v1"', "Cookie": "session=1", "Host": "evil.example"},
+        settings=settings,
+    )
+    assert (res.status, res.body, res.final_url) == (200, feed, loopback.url("/feed.xml"))
+    assert res.headers["content-type"] == "application/rss+xml"
+    sent = loopback.requests[-1][2]
+    assert sent["Accept"] == "application/rss+xml"
+    assert sent["If-None-Match"] == '"v1"'
+    # Only the conditional GET validators pass; fetch keeps control of everything else.
+    assert "Cookie" not in sent
+    assert sent["Host"] == f"127.0.0.1:{loopback.port}"
+
+
+@pytest.mark.parametrize("status", [304, 404, 503])
+def test_resource_returns_status_without_raising(
+    loopback: LoopbackServer, settings: FetchSettings, status: int
+) -> None:
+    url = loopback.add("/robots.txt", Response(b"ignored body", status, {}))
+    res = fetch_resource(url, settings=settings)
+    assert (res.status, res.body) == (status, b"")
+
+
+def test_resource_keeps_the_limits(loopback: LoopbackServer, settings: FetchSettings) -> None:
+    bomb = _bomb(4 << 20, 16 + zlib.MAX_WBITS)
+    url = loopback.add("/sitemap.xml", Response(bomb, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(TooLarge):
+        fetch_resource(url, settings=settings)
+    loopback.add("/go", Response(b"", 302, {"Location": "http://169.254.169.254/"}))
+    with pytest.raises(DestinationRefused):
+        fetch_resource(loopback.url("/go"), settings=settings)

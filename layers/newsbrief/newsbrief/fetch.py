@@ -16,8 +16,9 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.message import Message
+from typing import TypeVar
 from urllib.parse import SplitResult, quote, urljoin, urlunsplit
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
@@ -50,6 +51,7 @@ ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Servers that send no type (or a generic one) get their bytes sniffed instead of trusted.
 SNIFF_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+T = TypeVar("T")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # One read returns after a single recv of at most this much: small enough that the cap and the
 # deadline are checked often, large enough that a normal page needs few iterations.
@@ -387,9 +389,48 @@ def fetch_page(url: str, settings: FetchSettings | None = None) -> Page:
     :class:`~newsbrief.errors.TooLarge` and :class:`~newsbrief.errors.NoArticle` (empty body).
     """
     settings = settings or FetchSettings.from_env()
+
+    def html_page(final_url: str, response: BaseHTTPResponse, deadline: _Deadline) -> Page:
+        if response.status >= 300:
+            raise FetchFailed(f"the server answered HTTP {response.status}")
+        mime, charset = _media_type(response.headers.get("Content-Type"))
+        if mime not in HTML_TYPES and mime not in SNIFF_TYPES:
+            raise UnsupportedContent(f"not an HTML page: content type {mime!r}")
+        body = _read_body(response, settings, deadline)
+        _check_content(mime, charset, body)
+        html, encoding = decode_html(body, response.headers.get("Content-Type"))
+        return Page(
+            url=url.strip(),
+            final_url=final_url,
+            html=html,
+            status=response.status,
+            content_type=mime or "text/html",
+            encoding=encoding,
+            headers=_header_dict(response),
+        )
+
+    return _get(url, settings, ACCEPT, {}, html_page)
+
+
+def _header_dict(response: BaseHTTPResponse) -> dict[str, str]:
+    # Lower-case names; repeated headers joined with ", " as HTTP allows.
+    return {name.lower(): response.headers[name] for name in response.headers}
+
+
+def _get(
+    url: str,
+    settings: FetchSettings,
+    accept: str,
+    extra_headers: Mapping[str, str],
+    on_final: Callable[[str, BaseHTTPResponse, _Deadline], T],
+) -> T:
+    """GET ``url``, following redirects with every hop vetted, and hand the final response on.
+
+    ``on_final(final_url, response, deadline)`` reads what it needs; the response is closed
+    afterwards. Network errors become :class:`FetchFailed`, the deadline included.
+    """
     policy = Policy(allowed_ports=settings.allowed_ports, allow_loopback=settings.allow_loopback)
-    requested = url.strip()
-    current = requested
+    current = url.strip()
     seen: set[str] = set()
     deadline = _Deadline(settings.total_timeout)
     try:
@@ -401,30 +442,14 @@ def fetch_page(url: str, settings: FetchSettings | None = None) -> Page:
             seen.add(current)
             response: BaseHTTPResponse | None = None
             try:
-                response = _open(parts, settings, policy, deadline)
+                response = _open(parts, settings, policy, deadline, accept, extra_headers)
                 if response.status in REDIRECT_STATUSES:
                     location = (response.headers.get("Location") or "").strip()
                     if not location:
                         raise FetchFailed(f"redirect ({response.status}) without a Location")
                     current = urljoin(current, location)
                     continue
-                if response.status >= 300:
-                    raise FetchFailed(f"the server answered HTTP {response.status}")
-                mime, charset = _media_type(response.headers.get("Content-Type"))
-                if mime not in HTML_TYPES and mime not in SNIFF_TYPES:
-                    raise UnsupportedContent(f"not an HTML page: content type {mime!r}")
-                body = _read_body(response, settings, deadline)
-                _check_content(mime, charset, body)
-                html, encoding = decode_html(body, response.headers.get("Content-Type"))
-                return Page(
-                    url=requested,
-                    final_url=current,
-                    html=html,
-                    status=response.status,
-                    content_type=mime or "text/html",
-                    encoding=encoding,
-                    headers={k.lower(): response.headers[k] for k in response.headers},
-                )
+                return on_final(current, response, deadline)
             except (HTTPError, OSError) as exc:
                 if deadline.expired:
                     raise deadline.error() from None
@@ -459,46 +484,18 @@ def fetch_resource(
     """
     settings = settings or FetchSettings.from_env()
     extra = {k: v for k, v in (headers or {}).items() if k.lower() in CONDITIONAL_HEADERS and v}
-    policy = Policy(allowed_ports=settings.allowed_ports, allow_loopback=settings.allow_loopback)
-    requested = url.strip()
-    current = requested
-    seen: set[str] = set()
-    deadline = _Deadline(settings.total_timeout)
-    try:
-        for _hop in range(settings.max_redirects + 1):
-            parts = check_url(current, policy)
-            current = parts.geturl()
-            if current in seen:
-                raise FetchFailed(f"redirect loop at {current}")
-            seen.add(current)
-            response: BaseHTTPResponse | None = None
-            try:
-                response = _open(parts, settings, policy, deadline, accept, extra)
-                if response.status in REDIRECT_STATUSES:
-                    location = (response.headers.get("Location") or "").strip()
-                    if not location:
-                        raise FetchFailed(f"redirect ({response.status}) without a Location")
-                    current = urljoin(current, location)
-                    continue
-                ok = 200 <= response.status < 300
-                body = _read_body(response, settings, deadline) if ok else b""
-                return Resource(
-                    url=requested,
-                    final_url=current,
-                    status=response.status,
-                    body=body,
-                    headers={k.lower(): response.headers[k] for k in response.headers},
-                )
-            except (HTTPError, OSError) as exc:
-                if deadline.expired:
-                    raise deadline.error() from None
-                raise FetchFailed(_describe(exc)) from None
-            finally:
-                if response is not None:
-                    response.close()
-        raise FetchFailed(f"more than {settings.max_redirects} redirects")
-    finally:
-        deadline.cancel()
+
+    def resource(final_url: str, response: BaseHTTPResponse, deadline: _Deadline) -> Resource:
+        ok = 200 <= response.status < 300
+        return Resource(
+            url=url.strip(),
+            final_url=final_url,
+            status=response.status,
+            body=_read_body(response, settings, deadline) if ok else b"",
+            headers=_header_dict(response),
+        )
+
+    return _get(url, settings, accept, extra, resource)
 
 
 def _codec(label: str | None) -> str | None:
