@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsbrief_aws import api_articles, api_system
+from newsbrief_aws import api_articles, api_feeds, api_system
 from newsbrief_aws.http import body_too_large, install_error_handlers
 
 logger = Logger()
@@ -28,6 +28,7 @@ app.enable_swagger(
 install_error_handlers(app, logger)
 app.include_router(api_system.router)
 app.include_router(api_articles.router)
+app.include_router(api_feeds.router)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -99,7 +99,113 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summ.add_argument("--pretty", action="store_true", help="indented JSON for humans")
     summ.add_argument("inputs", nargs="+", metavar="INPUT", help="URL, .html[.gz]/.txt or -")
+    crawl = sub.add_parser(
+        "crawl",
+        help="poll one feed (RSS, Atom, sitemap or a page advertising one) and brief its articles",
+    )
+    crawl.add_argument(
+        "--sentences",
+        type=_positive_sentences,
+        default=DEFAULT_SENTENCES,
+        metavar="N",
+        help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
+    )
+    crawl.add_argument(
+        "--limit", type=_positive_int, default=50, metavar="N",
+        help="brief at most N articles, newest first (default 50)",
+    )  # fmt: skip
+    crawl.add_argument(
+        "--delay", type=_non_negative_float, default=1.0, metavar="SECONDS",
+        help="gap between requests to one site (default 1; a robots.txt Crawl-delay wins)",
+    )  # fmt: skip
+    crawl.add_argument("--pretty", action="store_true", help="indented JSON for humans")
+    crawl.add_argument("feed_url", metavar="FEED_URL", help="http(s) URL of the feed")
     return parser
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0 and 3600")
+    return value
+
+
+class _Progress:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.tty = sys.stderr.isatty()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.tty:
+            filled = self.WIDTH * self.done // max(self.total, 1)
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {label[:60]:<60}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(f"crawl: {self.done}/{self.total} {label}\n")
+        sys.stderr.flush()
+
+
+def run_crawl(feed_url: str, limit: int, delay: float, sentences: int, pretty: bool) -> int:
+    """Poll one feed once and brief its newest articles politely; return the exit status.
+
+    robots.txt is obeyed (forbidden articles are reported, not fetched) and requests to one
+    site are spaced by ``delay`` seconds or the site's Crawl-delay, whichever is larger.
+    """
+    import time
+
+    from .crawl import MemoryRateLimiter, RobotsCache, default_fetcher, host_of, poll_feed
+    from .pipeline import brief_url
+
+    settings = FetchSettings.from_env()
+    fetcher = default_fetcher()
+    robots = RobotsCache(fetcher, settings.user_agent)
+    try:
+        result = poll_feed(feed_url, fetcher, robots, limit=limit)
+    except NewsbriefError as exc:
+        _emit({"input": feed_url, "error": exc.to_dict()}, pretty)
+        return 1
+    for url in result.disallowed:
+        message = "robots.txt disallows fetching this article"
+        _emit({"input": url, "error": {"code": "robots_disallowed", "message": message}}, pretty)
+    limiter = MemoryRateLimiter()
+    progress = _Progress(len(result.entries))
+    failed = bool(result.disallowed)
+    for entry in result.entries:
+        wait = limiter.reserve(host_of(entry.url), robots.interval(entry.url, default=delay))
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            _emit(brief_url(entry.url, sentences=sentences, settings=settings).model_dump(), pretty)
+        except NewsbriefError as exc:
+            failed = True
+            _emit({"input": entry.url, "error": exc.to_dict()}, pretty)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
+            failed = True
+            error = {"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}
+            _emit({"input": entry.url, "error": error}, pretty)
+        progress.step(entry.url)
+    return 1 if failed else 0
 
 
 def _emit(obj: dict[str, Any], pretty: bool) -> None:
@@ -135,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "summarize":
             return run_summarize(args.inputs, args.sentences, args.pretty)
+        if args.command == "crawl":
+            return run_crawl(args.feed_url, args.limit, args.delay, args.sentences, args.pretty)
     except KeyboardInterrupt:
         return 130
     except NewsbriefError as exc:  # configuration errors (bad environment variables)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 from .errors import FetchFailed, InvalidFeed, NewsbriefError
 from .feeds import Feed, FeedEntry, discover_feeds, parse_feed
-from .models import Resource
+from .models import FeedLink, FeedRecord, Resource
 
 Fetcher = Callable[[str, Mapping[str, str]], Resource]
 
@@ -129,22 +130,26 @@ class RobotsCache:
             return True
         return bool(entry.parser.can_fetch(url, self.agent))  # type: ignore[attr-defined]
 
-    def interval(self, url: str) -> float:
-        """Seconds to leave between two requests to ``url``'s host (Crawl-delay, bounded)."""
+    def interval(self, url: str, default: float = DEFAULT_HOST_INTERVAL) -> float:
+        """Seconds to leave between two requests to ``url``'s host.
+
+        The site's Crawl-delay when it sets one (bounded by ``MAX_HOST_INTERVAL``), else
+        ``default``.
+        """
         entry = self._entry(url)
         delay = None
         if entry.parser is not None:
             delay = entry.parser.crawl_delay(self.agent)  # type: ignore[attr-defined]
         if delay is None:
-            return DEFAULT_HOST_INTERVAL
+            return default
         return min(max(float(delay), 0.0), MAX_HOST_INTERVAL)
 
 
 class RateLimiter(Protocol):
     """Shared per-host pacing: each call reserves the host's next free request slot."""
 
-    def reserve(self, host: str, interval: float) -> float:
-        """Reserve a slot for one request to ``host``; return seconds to wait until it."""
+    def reserve(self, host: str, interval: float, count: int = 1) -> float:
+        """Reserve ``count`` consecutive slots on ``host``; return seconds until the first."""
         ...
 
 
@@ -156,12 +161,12 @@ class MemoryRateLimiter:
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def reserve(self, host: str, interval: float) -> float:
-        """Reserve the host's next slot and return the wait until it (0 when free now)."""
+    def reserve(self, host: str, interval: float, count: int = 1) -> float:
+        """Reserve the host's next ``count`` slots and return the wait until the first."""
         with self._lock:
             now = self.clock()
             slot = max(now, self._next.get(host, 0.0))
-            self._next[host] = slot + interval
+            self._next[host] = slot + interval * count
             return slot - now
 
 
@@ -266,3 +271,213 @@ def _entries_of(feed: Feed, fetcher: Fetcher, robots: RobotsCache) -> list[FeedE
         if sub.kind != "sitemap_index":  # no nesting beyond one level (loops, bombs)
             entries.extend(sub.entries)
     return entries
+
+
+# ---------------------------------------------------------------------------- scheduled polling
+
+# A feed failing this many polls in a row is disabled (no longer polled) until it is
+# registered again: a dead feed must not be retried forever.
+MAX_FAILURES = 5
+# After a failure the next poll waits interval * 2**failures (exponential backoff), capped.
+MAX_BACKOFF_SECONDS = 24 * 3600.0
+# How long one run owns a feed: longer than a poll can take (fetch deadline + dedup writes).
+POLL_LEASE_SECONDS = 300.0
+# SQS cannot delay a message longer than 15 minutes; a URL whose paced slot is further away
+# is released and picked up by a later run instead.
+MAX_QUEUE_DELAY_SECONDS = 900
+# Feeds polled at once in one run: fetches wait on the network, not the CPU.
+POLL_CONCURRENCY = 8
+
+Enqueue = Callable[[list[tuple[str, int]]], None]
+"""Queues ``(url, delay_seconds)`` pairs for the worker; raises a NewsbriefError on failure."""
+
+
+class FeedStorage(Protocol):
+    """What the poller needs from the store (``newsbrief.store.FeedStore``)."""
+
+    def add_feed(self, feed: FeedRecord) -> bool: ...  # noqa: D102
+    def get_feed(self, feed_id: str) -> FeedRecord: ...  # noqa: D102
+    def save_feed(self, feed: FeedRecord) -> bool: ...  # noqa: D102
+    def delete_feed(self, feed_id: str) -> None: ...  # noqa: D102
+    def due_feeds(self, now_iso: str, limit: int = 100) -> list[str]: ...  # noqa: D102
+    def lease_feed(self, feed_id: str, now: float, seconds: float) -> FeedRecord | None: ...  # noqa: D102
+    def claim_urls(  # noqa: D102
+        self, feed_id: str, links: Sequence[FeedLink], now_iso: str, limit: int | None = None
+    ) -> list[FeedLink]: ...
+    def release_urls(self, url_keys: Sequence[str]) -> None: ...  # noqa: D102
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    """What one poll of one feed did."""
+
+    feed: FeedRecord
+    result: Literal["ok", "not_modified", "error", "busy"]
+    entries: int = 0  # article entries the feed lists that robots.txt allows
+    queued: int = 0  # new article URLs sent to the worker
+    disallowed: int = 0  # entries robots.txt forbids
+    deferred: int = 0  # new entries left for a later run because of pacing
+    error: NewsbriefError | None = None
+
+
+def iso(ts: float) -> str:
+    """Epoch seconds as the ISO 8601 UTC string every stored time uses."""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+class FeedPoller:
+    """The feed policy: register, poll due feeds, dedup, pace per host, queue, back off."""
+
+    def __init__(
+        self,
+        store: FeedStorage,
+        enqueue: Enqueue,
+        fetcher: Fetcher,
+        robots: RobotsCache,
+        limiter: RateLimiter,
+        max_new: int = MAX_NEW_PER_RUN,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.enqueue = enqueue
+        self.fetcher = fetcher
+        self.robots = robots
+        self.limiter = limiter
+        self.max_new = max_new
+        self.clock = clock
+
+    def register(self, url: str, interval_minutes: int) -> tuple[PollOutcome | None, bool]:
+        """Register a feed and poll it once now; ``(outcome, created)``.
+
+        Registering a known feed changes nothing and polls nothing (``outcome`` is ``None``
+        with the stored feed in ``get_feed``), except that a disabled feed is re-enabled and
+        polled. A first poll that fails removes the new feed again and raises its error, so a
+        wrong URL is answered at once instead of failing silently on a schedule.
+        """
+        from .pipeline import brief_id
+
+        now = self.clock()
+        feed = FeedRecord(
+            id=brief_id(url),
+            url=url,
+            interval_minutes=interval_minutes,
+            created_at=iso(now),
+            next_poll_at=iso(now),
+        )
+        created = self.store.add_feed(feed)
+        if not created:
+            stored = self.store.get_feed(feed.id)
+            if stored.status != "disabled":
+                return None, False
+            stored.status, stored.failures, stored.next_poll_at = "active", 0, iso(now)
+            stored.interval_minutes = interval_minutes
+            self.store.save_feed(stored)
+        leased = self.store.lease_feed(feed.id, now, POLL_LEASE_SECONDS)
+        if leased is None:  # a scheduled run is polling it right now
+            return PollOutcome(self.store.get_feed(feed.id), "busy"), created
+        outcome = self.poll(leased)
+        if outcome.error is not None and created:
+            self.store.delete_feed(feed.id)
+            raise outcome.error
+        return outcome, created
+
+    def poll(self, feed: FeedRecord) -> PollOutcome:
+        """Poll one (leased) feed, queue its new articles and store its new state."""
+        now = self.clock()
+        feed.last_polled_at = iso(now)
+        try:
+            result = poll_feed(
+                feed.url, self.fetcher, self.robots, etag=feed.etag,
+                last_modified=feed.last_modified,
+            )  # fmt: skip
+            outcome = PollOutcome(feed, result.status, disallowed=len(result.disallowed))
+            if result.status == "ok":
+                self._queue_new(feed, result, outcome, now)
+                feed.etag, feed.last_modified = result.etag, result.last_modified
+                feed.title = result.title or feed.title
+                feed.kind = result.kind
+                feed.url = result.feed_url  # a home page led to its feed: poll that directly
+        except NewsbriefError as exc:
+            return self._failed(feed, exc, now)
+        feed.status, feed.failures, feed.last_error = "active", 0, None
+        feed.last_result = result.status
+        feed.next_poll_at = iso(now + feed.interval_minutes * 60)
+        self.store.save_feed(feed)
+        return outcome
+
+    def _queue_new(self, feed: FeedRecord, result: PollResult, outcome: PollOutcome,
+                   now: float) -> None:  # fmt: skip
+        from .pipeline import brief_id
+
+        links = [FeedLink(brief_id(e.url), e.url, e.title, e.published) for e in result.entries]
+        outcome.entries = len(links)
+        # The cap counts NEW articles only: known ones cost nothing, so a feed with 500
+        # entries still gets its 50 newest unseen articles queued each run.
+        won = self.store.claim_urls(feed.id, links, iso(now), limit=self.max_new)
+        by_host: dict[str, list[FeedLink]] = {}
+        for link in won:
+            by_host.setdefault(host_of(link.url), []).append(link)
+        jobs: list[tuple[str, int]] = []
+        released: list[str] = []
+        for host, host_links in by_host.items():
+            interval = self.robots.interval(host_links[0].url)
+            wait = self.limiter.reserve(host, interval, count=len(host_links))
+            for i, link in enumerate(host_links):
+                delay = wait + i * interval
+                if delay > MAX_QUEUE_DELAY_SECONDS:
+                    released.append(link.url_key)
+                else:
+                    jobs.append((link.url, int(delay + 0.999)))
+        try:
+            if jobs:
+                self.enqueue(jobs)
+        except NewsbriefError:
+            self.store.release_urls([link.url_key for link in won])
+            raise
+        if released:
+            self.store.release_urls(released)
+        outcome.queued = len(jobs)
+        outcome.deferred += len(released)
+        feed.article_count += len(jobs)
+
+    def _failed(self, feed: FeedRecord, exc: NewsbriefError, now: float) -> PollOutcome:
+        feed.failures += 1
+        feed.last_result = "error"
+        feed.last_error = exc.to_dict()
+        if feed.failures >= MAX_FAILURES:
+            feed.status = "disabled"
+            feed.next_poll_at = None
+        else:
+            feed.status = "failing"
+            backoff = min(feed.interval_minutes * 60 * 2**feed.failures, MAX_BACKOFF_SECONDS)
+            feed.next_poll_at = iso(now + backoff)
+        self.store.save_feed(feed)
+        return PollOutcome(feed, "error", error=exc)
+
+    def poll_due(
+        self, limit: int = 100, time_left: Callable[[], float] | None = None
+    ) -> list[PollOutcome]:
+        """Poll every feed that is due (up to ``limit``), a few at a time.
+
+        ``time_left`` (seconds) lets a Lambda stop starting polls before its timeout; feeds
+        not reached stay due for the next run.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        now = self.clock()
+        due = self.store.due_feeds(iso(now), limit=limit)
+
+        def run(feed_id: str) -> PollOutcome | None:
+            if time_left is not None and time_left() < POLL_STOP_MARGIN_SECONDS:
+                return None
+            feed = self.store.lease_feed(feed_id, self.clock(), POLL_LEASE_SECONDS)
+            return self.poll(feed) if feed is not None else None
+
+        with ThreadPoolExecutor(max_workers=POLL_CONCURRENCY) as pool:
+            outcomes = list(pool.map(run, due))
+        return [o for o in outcomes if o is not None]
+
+
+# A poll may take the whole fetch deadline (25 s) plus the store writes: a run with less time
+# left than this starts no new poll.
+POLL_STOP_MARGIN_SECONDS = 40.0

@@ -94,3 +94,55 @@ class Brief(BaseModel):
     fetched_at: str
     site_name: str | None = None
     top_image: str | None = None
+
+
+FeedStatus = Literal["active", "failing", "disabled"]
+
+
+@dataclass(slots=True)
+class FeedRecord:
+    """A registered feed and the state of its polling, as stored."""
+
+    id: str
+    url: str
+    interval_minutes: int
+    created_at: str  # ISO 8601
+    status: FeedStatus = "active"
+    title: str | None = None
+    kind: str | None = None  # rss, rdf, atom, sitemap, sitemap_index, url_list
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled_at: str | None = None
+    last_result: str | None = None  # ok, not_modified, error
+    last_error: dict[str, str] | None = None  # {"code", "message"} of the last failure
+    failures: int = 0  # consecutive failed polls
+    article_count: int = 0  # articles queued from this feed, ever
+    next_poll_at: str | None = None
+
+    def public(self) -> dict[str, object]:
+        """The fields the API shows (validators and lease state stay internal)."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "kind": self.kind,
+            "interval_minutes": self.interval_minutes,
+            "status": self.status,
+            "created_at": self.created_at,
+            "last_polled_at": self.last_polled_at,
+            "last_result": self.last_result,
+            "last_error": self.last_error,
+            "failures": self.failures,
+            "article_count": self.article_count,
+            "next_poll_at": self.next_poll_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """An article URL a feed led to, as claimed for queueing."""
+
+    url_key: str  # brief_id(url): the id GET /articles/{id} accepts
+    url: str
+    title: str | None = None
+    published: str | None = None

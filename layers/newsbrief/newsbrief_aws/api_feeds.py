@@ -1,0 +1,172 @@
+"""API routes for feeds: register (and poll once), list, read, delete, and a feed's articles.
+
+Each route validates its input with a pydantic model, makes one call into the feed store or
+poller, and returns a typed result. Polling policy lives in :mod:`newsbrief.crawl`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import feeds
+from .api_articles import Url
+
+router = APIGatewayRouter()
+logger = Logger()
+metrics = Metrics(namespace="newsbrief")
+
+# The scheduler fires every 5 minutes (template.yaml): a shorter interval could not be kept.
+MIN_INTERVAL_MINUTES = 5
+MAX_INTERVAL_MINUTES = 7 * 24 * 60  # a feed polled less than weekly is not news any more
+DEFAULT_INTERVAL_MINUTES = 30
+DEFAULT_LIST_LIMIT = 20
+FeedId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="feed id")]
+
+
+class FeedRequest(BaseModel):
+    """Register a feed: RSS, Atom, a sitemap, or a page that advertises its feed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Url
+    interval_minutes: int = Field(
+        DEFAULT_INTERVAL_MINUTES, ge=MIN_INTERVAL_MINUTES, le=MAX_INTERVAL_MINUTES, strict=True
+    )
+
+
+class FeedError(BaseModel):
+    """Why the last poll failed."""
+
+    code: str
+    message: str
+
+
+class FeedOut(BaseModel):
+    """A registered feed and the state of its polling."""
+
+    id: str
+    url: str = Field(description="the feed polled (a page's advertised feed once found)")
+    title: str | None
+    kind: str | None = Field(description="rss, rdf, atom, sitemap, sitemap_index or url_list")
+    interval_minutes: int
+    status: str = Field(description="active, failing (retrying with backoff) or disabled")
+    created_at: str
+    last_polled_at: str | None
+    last_result: str | None = Field(description="ok, not_modified or error")
+    last_error: FeedError | None
+    failures: int = Field(description="consecutive failed polls")
+    article_count: int = Field(description="articles queued from this feed so far")
+    next_poll_at: str | None
+
+
+class PollSummary(BaseModel):
+    """What the poll at registration did."""
+
+    result: str
+    entries: int
+    queued: int
+    disallowed: int = Field(description="entries robots.txt forbids us to fetch")
+
+
+class FeedCreated(FeedOut):
+    """A registered feed with the outcome of its first poll (none if it was known)."""
+
+    poll: PollSummary | None = None
+
+
+class FeedList(BaseModel):
+    """One page of feeds, newest first."""
+
+    items: list[FeedOut]
+    next_cursor: str | None
+
+
+class FeedArticle(BaseModel):
+    """An article a feed led to; GET /articles/{id} returns its brief once the worker is done."""
+
+    id: str
+    url: str
+    title: str | None = None
+    published: str | None = None
+    queued_at: str
+
+
+class FeedArticleList(BaseModel):
+    """One page of a feed's articles, newest first."""
+
+    items: list[FeedArticle]
+    next_cursor: str | None
+
+
+def _json(status: int, model: BaseModel) -> Response[Any]:
+    # Serialized (and checked against the route's schema) by powertools.
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
+
+
+@router.post(
+    "/feeds",
+    summary="Register a feed and poll it once now",
+    responses={
+        200: {"description": "the feed was registered already (re-enabled if disabled)"},
+        201: {"description": "the new feed and its first poll"},
+    },
+)
+def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated]:
+    """Register ``url`` (polled every ``interval_minutes``); its new articles are queued now."""
+    poller = feeds.poller()
+    outcome, created = poller.register(request.url, request.interval_minutes)
+    if outcome is None:
+        from newsbrief.pipeline import brief_id
+
+        feed = poller.store.get_feed(brief_id(request.url))
+        return _json(200, FeedCreated(**feed.public()))
+    summary = PollSummary(
+        result=outcome.result, entries=outcome.entries, queued=outcome.queued,
+        disallowed=outcome.disallowed,
+    )  # fmt: skip
+    metrics.add_metric(name="FeedArticlesQueued", unit=MetricUnit.Count, value=outcome.queued)
+    logger.info("feed registered", extra={"feed_id": outcome.feed.id, "queued": outcome.queued})
+    return _json(201 if created else 200, FeedCreated(**outcome.feed.public(), poll=summary))
+
+
+@router.get("/feeds", summary="List feeds with their poll status")
+def list_feeds(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> FeedList:
+    """A page of feeds (last poll time, status, article count) and the next page's cursor."""
+    items, next_cursor = feeds.feed_store().list_feeds(limit=limit, cursor=cursor)
+    return FeedList(items=[FeedOut(**item) for item in items], next_cursor=next_cursor)
+
+
+@router.get("/feeds/<feed_id>", summary="Read a feed")
+def get_feed(feed_id: FeedId) -> FeedOut:
+    """The feed with this id and the state of its polling."""
+    return FeedOut(**feeds.feed_store().get_feed(feed_id).public())
+
+
+@router.delete("/feeds/<feed_id>", summary="Stop polling a feed", responses={204: {}})
+def delete_feed(feed_id: FeedId) -> Response[None]:
+    """Forget the feed; the briefs of its articles stay stored."""
+    feeds.feed_store().delete_feed(feed_id)
+    return Response(status_code=204, body=None)
+
+
+@router.get("/feeds/<feed_id>/articles", summary="Articles a feed led to, newest first")
+def list_feed_articles(
+    feed_id: FeedId,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> FeedArticleList:
+    """The feed's articles (ids for GET /articles/{id}) and the next page's cursor."""
+    items: list[dict[str, Any]]
+    items, next_cursor = feeds.feed_store().list_feed_articles(feed_id, limit, cursor)
+    return FeedArticleList(items=[FeedArticle(**i) for i in items], next_cursor=next_cursor)
