@@ -31,8 +31,8 @@ OUT_NAME = "gazetteer.txt"
 FORMAT_VERSION = 1
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
-FIRST_NAME_MAX_RANK = 2000
-LAST_NAME_MAX_RANK = 3000
+FIRST_NAME_MAX_RANK = 1500
+LAST_NAME_MAX_RANK = 1500
 # Cities below this population are mostly homonyms of words and surnames in news text.
 CITY_MIN_POPULATION = 15000
 # Above this population a city's Latin-script alternate names are worth keeping too.
