@@ -7,12 +7,16 @@ fetch (the URL, or the canonical URL it led to, is already briefed) and when to 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+from newsbrief.errors import NewsbriefError
 from newsbrief.models import Brief
 from newsbrief.pipeline import DEFAULT_SENTENCES, brief_id, brief_url
 from newsbrief.settings import FetchSettings
 from newsbrief.store import BriefStore
+
+from .observability import record_brief, record_failure
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,13 @@ def ensure_brief(
         existing = stored_brief(store, url)
         if existing is not None:
             return Outcome(existing, created=False)
-    brief = brief_url(url, sentences=sentences, settings=settings)
+    started = time.perf_counter()
+    try:
+        brief = brief_url(url, sentences=sentences, settings=settings)
+    except NewsbriefError as exc:
+        record_failure(exc.code)  # one EMF count per cause, for both the API and the worker
+        raise
+    record_brief(brief, time.perf_counter() - started)
     created = store.save_brief(brief, [url_key(url)], replace=refresh)
     if not created and not refresh:
         # Another request stored this brief first (or a different URL with the same
