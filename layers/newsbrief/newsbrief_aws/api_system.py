@@ -16,7 +16,7 @@ class Health(BaseModel):
     version: str
 
 
-@router.get("/health", summary="Liveness check")
+@router.get("/health", summary="Liveness check", security=[{}])  # open: no API key
 def health() -> Health:
     """Answer without touching the store: a cheap liveness probe for load balancers."""
     return Health(status="ok", version=newsbrief.__version__)
