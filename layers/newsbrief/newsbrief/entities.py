@@ -119,7 +119,8 @@ NOT_NAMES = frozenset(
 )
 # Tokens that may sit inside a name between capitalized words.
 CONNECTORS = frozenset(
-    "de da do dos das di del della van von der den ter la le du bin ben al el y".split()
+    """de da do dos das des di del della van von der den ter la le les los las du bin ben
+    al el y""".split()
 )
 # Prepositions that introduce a place ("in Jakarta", "near Zurich").
 LOC_PREPOSITIONS = frozenset("in at near from to outside into across toward towards via".split())
@@ -359,7 +360,8 @@ class _Tagger:
             for a, b in zip(tokens, tokens[1:], strict=False)
             if a[:1].isalpha() and b[:1].isdigit()
         )
-        self.score_line = self.sports and scored >= 2
+        # Exactly two such names and no list commas: "Japan - Abbas 84, Takagi 88" lists scorers.
+        self.score_line = self.sports and scored == 2 and "," not in tokens
         self.scorers = self.sports and any(t.lower() in SCORER_WORDS for t in tokens[:3])
         i = 0
         n = len(tokens)
@@ -416,7 +418,9 @@ class _Tagger:
                 start += 1
                 at_start = False
                 continue
-            row_label = table and end < len(tokens) and tokens[end][:1].isdigit() and len(words) > 1
+            row_label = (
+                (table or self.score_line) and end < len(tokens) and tokens[end][:1].isdigit()
+            )
             if at_start and not row_label and self._ordinary_opener(head, words):
                 prev = head
                 words = words[1:]
@@ -574,10 +578,12 @@ class _Tagger:
         row = (table or self.score_line) and (nxt[:1].isdigit() or nxt in {"(", ""})
         if row and self.sports and not self._country(surface):
             personal = len(words) > 1 and (first in gaz.first_strong or first in gaz.first)
-            if self.individual or personal:
-                votes[PER] += W_STRONG if self.individual else W_WEAK
+            if self.individual or self.scorers:
+                votes[PER] += W_STRONG
             elif self.score_line:
                 votes[ORG] += W_STRONG + W_WEAK
+            elif personal:
+                votes[PER] += W_WEAK
             elif not place and (not votes or max(votes.values()) < W_STRONG):
                 votes[ORG] += W_MEDIUM
 

@@ -1,0 +1,147 @@
+"""Entities stage: typed names, canonical forms, counts, and the traps of wire copy."""
+
+from __future__ import annotations
+
+import pytest
+from newsbrief.entities import find_entities, load_gazetteer
+from newsbrief.errors import InvalidInput
+from newsbrief.models import Entity
+
+from tests.conftest import FIXTURES
+
+SUMMIT = (FIXTURES / "entities" / "summit.txt").read_text(encoding="utf-8")
+
+
+def by_name(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.name: e for e in entities}
+
+
+def surfaces(entities: list[Entity]) -> set[str]:
+    return {m for e in entities for m in e.mentions}
+
+
+@pytest.fixture(scope="module")
+def summit() -> dict[str, Entity]:
+    return by_name(find_entities(SUMMIT))
+
+
+def test_person_variants_collapse_into_the_longest_name(summit: dict[str, Entity]) -> None:
+    putin = summit["Vladimir Putin"]
+    assert putin.type == "PERSON"
+    # "President Vladimir Putin" and "Putin": the title is no part of the name, both count.
+    assert putin.count == 2
+    assert putin.mentions == ["Putin", "Vladimir Putin"]
+    assert "Putin" not in summit
+    scholz = summit["Olaf Scholz"]
+    assert scholz.type == "PERSON" and scholz.count == 3
+
+
+def test_country_aliases_are_one_place(summit: dict[str, Entity]) -> None:
+    us = summit["United States"]
+    assert us.type == "LOCATION"
+    assert set(us.mentions) == {"United States", "U.S."}
+    assert "U.S." not in summit
+
+
+def test_types_from_cues_and_gazetteer(summit: dict[str, Entity]) -> None:
+    assert summit["Geneva"].type == "LOCATION"
+    assert summit["Moscow"].type == "LOCATION"
+    assert summit["Germany"].type == "LOCATION"
+    assert summit["German"].type == "OTHER"  # nationality adjective
+    assert summit["Russian"].type == "OTHER"
+    assert summit["Siemens Energy AG"].type == "ORGANIZATION"  # company suffix
+    assert summit["Deutsche Bank"].type == "ORGANIZATION"
+    assert summit["World Trade Organisation"].type == "ORGANIZATION"
+    assert summit["Matthew Miller"].type == "PERSON"  # known first name
+
+
+def test_dateline_and_headline_mentions_count(summit: dict[str, Entity]) -> None:
+    # "GENEVA" in the headline and the dateline, "Geneva" once in the body.
+    assert summit["Geneva"].count == 3
+    assert set(summit["Geneva"].mentions) == {"GENEVA", "Geneva"}
+
+
+def test_openers_and_headline_words_are_not_entities() -> None:
+    found = surfaces(find_entities(SUMMIT))
+    for word in ("Despite", "The", "LEADERS", "TRADE", "TALKS", "STALL", "A", "We", "Shares"):
+        assert word not in found
+    assert "Thursday" not in found
+
+
+def test_sorted_by_count_descending(summit: dict[str, Entity]) -> None:
+    counts = [e.count for e in find_entities(SUMMIT)]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] >= 3
+
+
+def test_possessive_is_not_part_of_the_name() -> None:
+    entities = by_name(
+        find_entities("Analysts praised Maria Lopez's plan. Lopez's rivals said little.")
+    )
+    assert entities["Maria Lopez"].count == 2
+    assert entities["Maria Lopez"].mentions == ["Lopez", "Maria Lopez"]
+
+
+def test_sports_results_table_names_clubs_and_countries() -> None:
+    text = (
+        "SOCCER - LEAGUE RESULTS.\n\nMANCHESTER 2024-03-16\n"
+        "Results of matches played on Saturday:\n"
+        "Brentford 2 Everton 1\nAston Villa 0 Fulham 3\nSpain 1 Croatia 1\n"
+    )
+    entities = by_name(find_entities(text))
+    for club in ("Brentford", "Everton", "Aston Villa", "Fulham"):
+        assert entities[club].type == "ORGANIZATION", club
+    assert entities["Spain"].type == "LOCATION"  # national teams stay places
+    assert entities["Croatia"].type == "LOCATION"
+    assert entities["Manchester"].type == "LOCATION"  # the dateline is a place
+
+
+def test_golf_scores_list_players() -> None:
+    text = (
+        "GOLF - OPEN SECOND ROUND SCORES.\n\nDUBAI 2024-02-02\n"
+        "Leading second round scores:\n"
+        "135 Rory Dunmore 67 68, Thomas Pieters 66 69\n136 Adrian Meronk (Poland) 70 66\n"
+    )
+    entities = by_name(find_entities(text))
+    for player in ("Rory Dunmore", "Thomas Pieters", "Adrian Meronk"):
+        assert entities[player].type == "PERSON", player
+    assert entities["Poland"].type == "LOCATION"
+
+
+def test_title_is_scanned_like_a_headline() -> None:
+    entities = by_name(
+        find_entities("Officials in Nairobi said talks would go on.", title="Kenya talks")
+    )
+    assert entities["Kenya"].type == "LOCATION"
+    assert entities["Nairobi"].type == "LOCATION"
+
+
+def test_empty_text_has_no_entities() -> None:
+    assert find_entities("") == []
+    assert find_entities("   \n\n") == []
+    assert find_entities("no capital letters at all here.") == []
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    with pytest.raises(InvalidInput):
+        find_entities(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput):
+        find_entities("text", title=42)  # type: ignore[arg-type]
+
+
+def test_other_languages_keep_only_vouched_names() -> None:
+    # German capitalizes every noun: without English cue words, only gazetteer names survive.
+    text = "Die Regierung in Berlin hat am Montag die Steuer erhöht, sagte Olaf Scholz."
+    entities = by_name(find_entities(text, language="de"))
+    assert entities["Berlin"].type == "LOCATION"
+    assert "Regierung" not in entities and "Steuer" not in entities
+
+
+def test_gazetteer_is_built_from_its_packages() -> None:
+    gaz = load_gazetteer()
+    assert "Japan" in gaz.places_major
+    assert gaz.demonyms["German"] == "Germany"
+    assert gaz.aliases["U.S."] == "United States"
+    assert "Robert" in gaz.first_strong
+    assert "the" in gaz.vocab_common
+    assert load_gazetteer() is gaz  # loaded once per process
