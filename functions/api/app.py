@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsbrief_aws import api_articles, api_feeds, api_system
+from newsbrief_aws import api_articles, api_feeds, api_system, snapstart
 from newsbrief_aws.http import body_too_large, install_error_handlers
 
 logger = Logger()
@@ -33,6 +33,9 @@ install_error_handlers(app, logger)
 app.include_router(api_system.router)
 app.include_router(api_articles.router)
 app.include_router(api_feeds.router)
+# SnapStart (published versions): the briefing path is loaded into the snapshot, while cold
+# starts without SnapStart keep the read routes free of the parser and summarizer.
+snapstart.register()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,0 +1,103 @@
+"""The API's read routes stay lean, and SnapStart snapshots carry the briefing path instead.
+
+Each case runs in a fresh interpreter (this test process has imported everything already), with
+AWS pointed at a closed loopback port so the store fails fast without any network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+HEAVY = ["sumy", "nltk", "bs4", "lxml"]
+
+PROBE = r"""
+import json, sys
+event_names = json.loads(sys.argv[1])
+import functions.api.app as api
+
+class Context:
+    function_name = "probe"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:probe"
+    aws_request_id = "probe"
+    def get_remaining_time_in_millis(self):
+        return 29000
+
+statuses = []
+for name in event_names:
+    event = json.load(open("events/" + name + ".json"))
+    statuses.append(api.handler(event, Context())["statusCode"])
+hooks = getattr(sys.modules.get("snapshot_restore_py"), "HOOKS", [])
+for hook in hooks:
+    hook()
+loaded = sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(sys.argv[2])))
+stages = sorted(m for m in sys.modules if m in (
+    "newsbrief.extract", "newsbrief.summarize", "newsbrief.entities", "newsbrief.fetch"))
+print(json.dumps({"statuses": statuses, "heavy": loaded, "hooks": len(hooks), "stages": stages}))
+"""
+
+FAKE_RUNTIME_HOOKS = """
+# Stand-in for the module Lambda's Python runtime provides to SnapStart functions.
+HOOKS = []
+def register_before_snapshot(func, *args, **kwargs):
+    HOOKS.append(func)
+    return func
+def register_after_restore(func, *args, **kwargs):
+    return func
+"""
+
+
+def _probe(events: list[str], extra_path: Path | None = None) -> dict:
+    env = {
+        **os.environ,
+        "TABLE_NAME": "probe",
+        "QUEUE_URL": "http://127.0.0.1:9/queue/probe",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # closed: the store fails at once, locally
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "probe",
+        "AWS_SECRET_ACCESS_KEY": "probe",
+        "AWS_MAX_ATTEMPTS": "1",
+        "POWERTOOLS_SERVICE_NAME": "newsbrief-api",
+        "POWERTOOLS_METRICS_NAMESPACE": "newsbrief",
+    }
+    if extra_path is not None:
+        env["PYTHONPATH"] = str(extra_path)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(events), json.dumps(HEAVY)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_read_routes_never_import_the_parser_or_summarizer() -> None:
+    result = _probe(["api_health", "api_article_get", "api_articles_list", "api_docs"])
+    assert result["statuses"][0] == 200
+    # The store is unreachable: the read routes answer 503, but must not have loaded stages.
+    assert result["statuses"][1] == 503
+    assert result["heavy"] == [], f"read routes imported {result['heavy']}"
+    assert result["stages"] == []
+    assert result["hooks"] == 0  # no SnapStart runtime here: nothing registered
+
+
+def test_snapstart_hook_loads_the_briefing_path_into_the_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME_HOOKS, encoding="utf-8")
+    result = _probe([], extra_path=tmp_path)
+    assert result["hooks"] == 1
+    assert result["stages"] == [
+        "newsbrief.entities",
+        "newsbrief.extract",
+        "newsbrief.fetch",
+        "newsbrief.summarize",
+    ]
