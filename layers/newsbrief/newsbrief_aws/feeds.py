@@ -8,19 +8,19 @@ site's robots.txt about once an hour, not once per run.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
-from newsbrief.crawl import (
-    MAX_QUEUE_DELAY_SECONDS,
-    FeedPoller,
-    RobotsCache,
-    default_fetcher,
-)
 from newsbrief.errors import StoreUnavailable
 from newsbrief.store import FeedStore
 
 from . import bootstrap
 from .queue import SQS_BATCH, BriefJob
+
+if TYPE_CHECKING:
+    # newsbrief.crawl parses feeds with lxml: the API's read routes (GET /feeds...) import
+    # this module but must not load the XML parser, so crawl is imported where it is used.
+    from newsbrief.crawl import FeedPoller, RobotsCache
 
 
 def feed_store() -> FeedStore:
@@ -32,11 +32,15 @@ def feed_store() -> FeedStore:
 @cache
 def robots() -> RobotsCache:
     """robots.txt per host, cached for the container's life (see crawl.ROBOTS_TTL_SECONDS)."""
+    from newsbrief.crawl import RobotsCache
+
     return RobotsCache(_fetcher(), bootstrap.fetch_settings().user_agent)
 
 
 @cache
 def _fetcher():  # noqa: ANN202 - a crawl.Fetcher
+    from newsbrief.crawl import default_fetcher
+
     return default_fetcher()
 
 
@@ -46,6 +50,8 @@ def enqueue(jobs: list[tuple[str, int]]) -> None:
     The message body is the worker's :class:`BriefJob`; SQS holds each message back for its
     delay, so workers fetch one site at the pace its robots.txt (or our default) asks for.
     """
+    from newsbrief.crawl import MAX_QUEUE_DELAY_SECONDS
+
     queue = bootstrap.queue()
     for start in range(0, len(jobs), SQS_BATCH):
         batch = jobs[start : start + SQS_BATCH]
@@ -73,6 +79,8 @@ def poller() -> FeedPoller:
 
     The store is also the pacing limiter, so every concurrent run shares each host's slots.
     """
+    from newsbrief.crawl import FeedPoller
+
     store = feed_store()
     return FeedPoller(store, enqueue, _fetcher(), robots(), limiter=store)
 
