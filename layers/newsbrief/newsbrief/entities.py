@@ -72,7 +72,8 @@ ORG_PREFIXES = frozenset(
 LOC_SUFFIXES = frozenset(
     """river lake mountains mountain mount island islands sea ocean gulf bay valley street
     avenue road square province county state region district strait peninsula desert coast
-    heights hills plain canal harbour harbor port beach falls""".split()
+    heights hills plain canal harbour harbor port beach falls ground stadium arena oval
+    circuit""".split()
 )
 LOC_PREFIXES = frozenset("mount lake gulf cape fort port saint st. sierra".split())
 # Nations that field national teams and are not sovereign states in ISO 3166, plus common
@@ -111,11 +112,13 @@ NEWS_AGENCIES = frozenset(
     """Reuters Reuter AP AFP Xinhua Interfax Itar-Tass Tass Bloomberg Kyodo Antara Bernama
     ANSA DPA EFE PTI UPI Yonhap""".split()
 )
-# Capitalized words that are not names on their own: days, months, pronouns, headings.
+# Capitalized words that are not names on their own: days, months, pronouns, the field
+# labels of match reports ("Halftime 1-0. Attendance 5,300").
 NOT_NAMES = frozenset(
     """I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
-    Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun AM PM A.M. P.M. Mr Mrs Ms Dr""".split()
+    Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun AM PM A.M. P.M. Mr Mrs Ms Dr
+    Halftime Half-time Attendance Scorers Scorer Standings""".split()
 )
 # Tokens that may sit inside a name between capitalized words.
 CONNECTORS = frozenset(
@@ -421,6 +424,17 @@ class _Tagger:
             row_label = (
                 (table or self.score_line) and end < len(tokens) and tokens[end][:1].isdigit()
             )
+            label = (
+                at_start
+                and len(words) == 1
+                and end < len(tokens)
+                and tokens[end] == ":"
+                and (head.lower() in self.gaz.vocab or head.lower() in self.gaz.vocab_common)
+                and head not in self.mid_caps
+                and not self._known(head)
+            )
+            if label:
+                return  # "Note: ...", "Source: ...": a field label, not a name
             if at_start and not row_label and self._ordinary_opener(head, words):
                 prev = head
                 words = words[1:]
@@ -459,10 +473,24 @@ class _Tagger:
             return  # "Choice", "Slaughter Steers": ordinary words with only a faint cue
         self.mentions.append(mention)
 
+    def _known(self, word: str) -> bool:
+        """Whether any gazetteer list knows ``word`` as a name."""
+        gaz = self.gaz
+        return bool(
+            word in gaz.first_strong
+            or word in gaz.first
+            or word in gaz.last
+            or self.place(word)
+            or self.demonym(word)
+            or word in NEWS_AGENCIES
+        )
+
     def _ordinary_opener(self, head: str, words: list[str]) -> bool:
         """A capitalized first word that is an ordinary word, not part of a name."""
         if head in self.mid_caps and len(words) == 1:
             return False
+        if len(head) > 1 and head.isupper():
+            return False  # an acronym opening a sentence ("USDA said") is still a name
         if self.place(head) >= W_STRONG or self.demonym(head):
             return False
         for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
