@@ -68,6 +68,12 @@ ORG_PREFIXES = frozenset(
     """bank university ministry department association federation union council committee
     commission institute board office church house""".split()
 )
+# First words of company and club names ("PT Tambang Timah", "AC Milan", "Real Betis").
+ORG_FIRST_WORDS = frozenset(
+    """pt tbk ac fc sv cf sc vfb vfl tsv afc cd ud rc real atletico athletic sporting racing
+    dynamo dinamo spartak lokomotiv olympique olympiakos borussia eintracht fortuna hertha
+    bayern inter deportivo partizan slavia sparta rapid steaua""".split()
+)
 # Last words that make a span a place.
 LOC_SUFFIXES = frozenset(
     """river lake mountains mountain mount island islands sea ocean gulf bay valley street
@@ -270,6 +276,8 @@ class _Tagger:
         self.sports = False
         self.score_line = False
         self.scorers = False  # a "Scorers:" line lists players
+        self.in_parens = False  # the current span sits inside parentheses
+        self.depth: list[int] = []  # parenthesis depth before each token of the current line
         self.individual = False  # golf, tennis...: result tables list players, not clubs
         self.countries = frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values())
 
@@ -357,6 +365,12 @@ class _Tagger:
 
     def _scan_mixed(self, tokens: list[str]) -> None:
         table = self._is_table(tokens)
+        # Parenthesis depth before each token, computed once per line.
+        depth, level = [], 0
+        for tok in tokens:
+            depth.append(level)
+            level = max(0, level + (tok == "(") - (tok == ")"))
+        self.depth = depth
         # "Chelsea 2 Bolton 1": two names each followed by a score make a results line.
         scored = sum(
             1
@@ -459,6 +473,7 @@ class _Tagger:
         if len(words) == 1 and len(surface) < 2:
             return
         mention = _Mention(surface)
+        self.in_parens = self.depth[start] > 0 if start < len(self.depth) else False
         self._vote(mention, words, tokens, start, start + len(words), prev, table)
         if not mention.votes:
             return
@@ -555,6 +570,17 @@ class _Tagger:
             votes[ORG] += W_STRONG if low_last not in TEAM_SUFFIXES else W_MEDIUM
         if low_first in ORG_PREFIXES and "of" in words:
             votes[ORG] += W_STRONG
+        if len(words) > 1 and (low_first in ORG_FIRST_WORDS or first in ORG_FIRST_WORDS):
+            votes[ORG] += W_STRONG
+        if (
+            len(words) > 1
+            and self.place(" ".join(words[:-1]))
+            and low_last.endswith("s")
+            and low_last in gaz.vocab
+        ):
+            votes[ORG] += W_STRONG  # "Dallas Cowboys", "Chicago Bulls": a team
+        if self.in_parens and nxt[:1].isdigit() and re.fullmatch(r"\d+(?:st|nd|rd|th)?", nxt):
+            votes[PER] += W_STRONG  # "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": scorers
         if len(words) > 1 and (low_last in LOC_SUFFIXES or low_first in LOC_PREFIXES):
             votes[LOC] += W_MEDIUM
         if self.demonym(first) and len(words) > 1 and not votes:
