@@ -21,6 +21,9 @@ PAGES = REPO_ROOT / "tests" / "fixtures" / "local_stack"
 API_KEY = "e2e-test-key"
 # The template's 720 s visibility timeout becomes 1 s: failed messages retry promptly.
 SPEEDUP = 720
+# One process per function: the tests send one request at a time, and every extra process is a
+# cold start on a shared two-core machine (benchmarks/load.py exercises concurrency).
+CONCURRENCY = 1
 
 
 @dataclass
@@ -106,7 +109,10 @@ def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None 
     """Start ``python -m newsbrief_local`` on a free port; returns a RunningStack."""
     try:
         child = start_stack_process(
-            ["--quiet", "--speedup", str(SPEEDUP), *(extra_args or [])], env=env, api_key=API_KEY
+            ["--quiet", "--speedup", str(SPEEDUP), "--concurrency", str(CONCURRENCY)]
+            + (extra_args or []),
+            env=env,
+            api_key=API_KEY,
         )
     except StackDidNotStart as exc:
         pytest.fail(str(exc))
