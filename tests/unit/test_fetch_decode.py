@@ -70,27 +70,55 @@ def test_xml_declaration_is_read() -> None:
     assert "5 €" in text
 
 
-@pytest.mark.parametrize(
-    ("sample", "codec"),
-    [
-        (
-            "<p>Министр заявил, что переговоры продолжатся на следующей неделе в Москве.</p>",
-            "cp1251",
-        ),
-        (
-            "<p>東京都は来週から新しい交通規制を導入すると発表しました。市民の反応はさまざまです。</p>",
-            "shift_jis",
-        ),
-        (
-            "<p>Der Bürgermeister sagte, die Brücke müsse wegen Schäden gesperrt werden.</p>",
-            "cp1252",
-        ),
-    ],
-    ids=["cyrillic", "japanese", "german"],
-)
-def test_undeclared_legacy_encodings_are_detected(sample: str, codec: str) -> None:
-    text, _ = decode_html(page(sample * 3).encode(codec))
+# One news sentence per language, in the legacy encoding sites in that language used.
+LEGACY_SAMPLES = {
+    "polish": ("Burmistrz powiedział, że most zostanie zamknięty z powodu uszkodzeń. "
+               "Mieszkańcy są źli, bo objazd wydłuży dojazd do pracy o pół godziny.", "cp1250"),
+    "czech": ("Starosta řekl, že most bude uzavřen kvůli poškození. Obyvatelé jsou "
+              "rozzlobení, protože objížďka prodlouží cestu do práce.", "cp1250"),
+    "hungarian": ("A polgármester szerint a hidat a károk miatt lezárják. A lakók dühösek, "
+                  "mert a kerülőút félórával hosszabbítja meg az utat.", "cp1250"),
+    "portuguese": ("O prefeito disse que a ponte será fechada por causa dos danos. Os moradores "
+                   "estão irritados, pois o desvio vai aumentar a viagem em meia hora.", "cp1252"),
+    "french": ("Le maire a déclaré que le pont serait fermé à cause des dégâts. Les habitants "
+               "sont en colère, car la déviation allongera le trajet d’une demi-heure.",
+               "cp1252"),
+    "german": ("Der Bürgermeister sagte, die Brücke müsse wegen Schäden gesperrt werden. Die "
+               "Anwohner sind verärgert, weil die Umleitung länger dauert.", "cp1252"),
+    "greek": ("Ο δήμαρχος είπε ότι η γέφυρα θα κλείσει λόγω ζημιών. Οι κάτοικοι είναι "
+              "θυμωμένοι γιατί η παράκαμψη θα αυξήσει τη διαδρομή.", "cp1253"),
+    "turkish": ("Belediye başkanı, köprünün hasar nedeniyle kapatılacağını söyledi. Sakinler "
+                "öfkeli, çünkü dolambaçlı yol işe gidişi uzatacak.", "cp1254"),
+    "russian-1251": ("Мэр заявил, что мост будет закрыт из-за повреждений. Жители недовольны, "
+                     "потому что объезд удлинит дорогу на работу.", "cp1251"),
+    "russian-koi8": ("Мэр заявил, что мост будет закрыт из-за повреждений. Жители недовольны, "
+                     "потому что объезд удлинит дорогу на работу.", "koi8_r"),
+    "japanese-sjis": ("東京都は来週から新しい交通規制を導入すると発表しました。"
+                      "市民の反応はさまざまです。", "shift_jis"),
+    "japanese-euc": ("市長は、損傷のため橋を閉鎖すると述べた。住民は迂回路で通勤時間が長くなると"
+                     "怒っている。", "euc_jp"),
+    "chinese": ("市长表示，由于损坏，这座桥将被关闭。"
+                "居民们很生气，因为绕行会使上班路程延长半小时。", "gb2312"),
+    "korean": ("서울시는 다음 주부터 새로운 교통 규제를 시행한다고 발표했다. 시민들의 반응은 "
+               "엇갈렸다.", "euc_kr"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(LEGACY_SAMPLES))
+def test_undeclared_legacy_encodings_are_detected(language: str) -> None:
+    sample, codec = LEGACY_SAMPLES[language]
+    body = f"<article><p>{sample}</p><p>{sample}</p></article>"
+    text, _ = decode_html(page(body, "<script>var edition = 1;</script>").encode(codec))
     assert sample in text
+
+
+def test_detection_finds_text_after_a_long_ascii_head() -> None:
+    # 150 kB of inline script before the first non-ASCII byte: detection must still see it.
+    sample, codec = LEGACY_SAMPLES["russian-1251"]
+    head = "<script>" + "window.config = {a: 1, b: 2};\n" * 5000 + "</script>"
+    text, encoding = decode_html(page(f"<p>{sample}</p>", head).encode(codec))
+    assert sample in text
+    assert encoding == "windows-1251"
 
 
 def test_undeclared_windows_1252_keeps_curly_quotes() -> None:

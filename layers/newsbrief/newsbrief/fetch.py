@@ -96,6 +96,7 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9_.:-]
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32le"),  # before UTF-16 LE: it starts with the same bytes
@@ -123,15 +124,35 @@ _LABEL_ALIASES = {
     **dict.fromkeys(("euc-kr", "ks_c_5601-1987", "korean", "ksc5601"), "cp949"),
     "big5": "big5hkscs",
 }  # fmt: skip
-# Detection only considers encodings browsers can decode (the WHATWG list): a web page is never
-# in a DOS code page, yet charset-normalizer would otherwise pick cp850 for German text.
-WEB_ENCODINGS = (
-    "utf_8", "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
-    "cp1258", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7",
-    "iso8859_8", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
-    "koi8_r", "koi8_u", "cp866", "mac_roman", "mac_cyrillic", "cp874", "gb18030", "big5hkscs",
-    "euc_jp", "iso2022_jp", "cp932", "cp949", "utf_16_le", "utf_16_be",
+# Detection only weighs the legacy encodings web pages actually use (the common part of the
+# WHATWG list): a page is never in a DOS code page, yet charset-normalizer would pick cp850 for
+# German text. UTF-16 and ISO-2022-JP are absent on purpose: detection only runs on bytes that
+# hold non-ASCII bytes and no NULs, which neither encoding produces for HTML.
+DETECT_ENCODINGS = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_15", "koi8_r", "koi8_u", "cp874",
+    "gb18030", "big5hkscs", "euc_jp", "cp932", "cp949",
 )  # fmt: skip
+# The detector only learns from non-ASCII bytes and their neighbourhood; a page's first 64 KiB
+# is often all ASCII markup and script, so it gets windows around the non-ASCII runs instead.
+DETECT_CONTEXT = 200
+# Latin code pages often score the same (a page whose only non-ASCII bytes are quotes, dashes
+# and a few accents reads as letters in all of them). On such a near tie the code page that
+# sites in the detected language use wins, as browsers pick a default by locale: windows-1250
+# for central Europe, ... and windows-1252, by far the most common legacy encoding, otherwise.
+LATIN_CODEPAGES = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "iso8859_2", "iso8859_15"}
+)
+LANGUAGE_CODEPAGES = {
+    **dict.fromkeys(
+        ("Czech", "Polish", "Slovak", "Hungarian", "Croatian", "Slovene", "Romanian"), "cp1250"
+    ),
+    **dict.fromkeys(("Lithuanian", "Estonian"), "cp1257"),
+    "Turkish": "cp1254",
+    "Vietnamese": "cp1258",
+}
+NEAR_TIE_CHAOS = 0.01
+NEAR_TIE_COHERENCE = 0.05
 # Codecs Python knows that are not page encodings (or are XSS tricks, like UTF-7).
 _NOT_PAGE_CODECS = frozenset(
     {"utf-7", "idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
@@ -322,6 +343,8 @@ def _open(
         "User-Agent": settings.user_agent,
         "Accept": accept,
         "Accept-Encoding": ACCEPT_ENCODING,
+        # Each connection serves one request and is closed: say so, so servers don't hold it.
+        "Connection": "close",
     }
     return pool.urlopen(
         "GET",
@@ -531,11 +554,38 @@ def _declared_in_page(data: bytes) -> str | None:
     return codec
 
 
+def _detection_sample(data: bytes) -> bytes:
+    """Windows of bytes around the non-ASCII runs, up to ``DETECT_BYTES`` in all."""
+    windows: list[bytes] = []
+    size = 0
+    end = 0
+    for run in _NON_ASCII.finditer(data):
+        start = max(run.start() - DETECT_CONTEXT, end)
+        end = max(run.end() + DETECT_CONTEXT, start)
+        windows.append(data[start:end])
+        size += end - start
+        if size >= DETECT_BYTES:
+            break
+    return b"".join(windows)
+
+
 def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes  # imported on first need: it is slow to import
 
-    best = from_bytes(data[:DETECT_BYTES], cp_isolation=list(WEB_ENCODINGS)).best()
-    return _codec(best.encoding if best else None) or "cp1252"
+    matches = from_bytes(_detection_sample(data), cp_isolation=list(DETECT_ENCODINGS))
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    if best.encoding in LATIN_CODEPAGES:
+        preferred = LANGUAGE_CODEPAGES.get(best.language, "cp1252")
+        for match in matches:
+            if (
+                match.encoding == preferred
+                and match.chaos <= best.chaos + NEAR_TIE_CHAOS
+                and match.coherence >= best.coherence - NEAR_TIE_COHERENCE
+            ):
+                return preferred
+    return _codec(best.encoding) or "cp1252"
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -564,7 +614,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
                 if not _UTF8_MULTIBYTE.search(data):
                     continue  # labelled UTF-8 but written in a legacy encoding
                 return data.decode("utf-8", "replace"), "utf-8"
-        if codec == "cp1252" and _UTF8_MULTIBYTE.search(data):
+        if codec == "cp1252" and not data.isascii():
             try:
                 return data.decode("utf-8"), "utf-8"  # labelled latin-1, really UTF-8
             except UnicodeDecodeError:
