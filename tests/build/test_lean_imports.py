@@ -39,7 +39,9 @@ for hook in hooks:
 loaded = sorted({m.split(".")[0] for m in sys.modules} & set(json.loads(sys.argv[2])))
 stages = sorted(m for m in sys.modules if m in (
     "newsbrief.extract", "newsbrief.summarize", "newsbrief.entities", "newsbrief.fetch"))
-print(json.dumps({"statuses": statuses, "heavy": loaded, "hooks": len(hooks), "stages": stages}))
+sdk = getattr(sys.modules.get("boto3"), "DEFAULT_SESSION", None) is not None
+print(json.dumps({"statuses": statuses, "heavy": loaded, "hooks": len(hooks), "stages": stages,
+                  "sdk_warm": sdk}))
 """
 
 FAKE_RUNTIME_HOOKS = """
@@ -95,6 +97,7 @@ def test_snapstart_hook_loads_the_briefing_path_into_the_snapshot(tmp_path: Path
     (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME_HOOKS, encoding="utf-8")
     result = _probe([], extra_path=tmp_path)
     assert result["hooks"] == 1
+    assert result["sdk_warm"], "boto3's default session should hold the parsed models"
     assert result["stages"] == [
         "newsbrief.entities",
         "newsbrief.extract",
