@@ -534,3 +534,30 @@ def test_resource_keeps_the_limits(loopback: LoopbackServer, settings: FetchSett
     loopback.add("/go", Response(b"", 302, {"Location": "http://169.254.169.254/"}))
     with pytest.raises(DestinationRefused):
         fetch_resource(loopback.url("/go"), settings=settings)
+
+
+# --- malformed responses are a FetchFailed, never a traceback -----------------------------
+
+MALFORMED = {
+    "too-many-headers": b"HTTP/1.1 200 OK\r\n"
+    + b"".join(b"X-H%d: v\r\n" % i for i in range(150))
+    + b"Content-Length: 4\r\n\r\n<p>x",
+    "garbage-status": b"\x00\x01garbage\r\n\r\n",
+    "header-line-too-long": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+    "no-status-line": b"<html><p>HTTP/0.9 style</p></html>",
+    "bad-chunk-size": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_responses_fail_cleanly(
+    loopback: LoopbackServer, settings: FetchSettings, name: str
+) -> None:
+    @_safe
+    def raw(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(MALFORMED[name])
+        h.close_connection = True
+
+    with pytest.raises(FetchFailed):
+        fetch_page(loopback.add("/raw", raw), settings)
