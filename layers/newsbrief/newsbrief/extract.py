@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape as html_unescape
+from itertools import islice
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -48,6 +49,11 @@ _CUT_OPEN_RE = re.compile(
 _RAW_CLOSE_RE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _RAW_TAGS}
 _NESTED_RE = {tag: re.compile(rf"<(/?){tag}{_END}", re.IGNORECASE) for tag in _BOILERPLATE_TAGS}
 _JSONLD_OPEN_RE = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.IGNORECASE)
+_TAG_START_RE = re.compile(r"<[A-Za-z]")
+# Elements parsed at most: DEV pages hold at most ~1,100 after cutting (~1,700 before); a
+# long live blog a few thousand. Beyond this the page is abuse (a million nested tags) and
+# the rest is dropped so parsing stays well under a second.
+MAX_ELEMENTS = 30_000
 # Control characters lxml refuses (binary junk); tab, newline and carriage return are fine.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -62,11 +68,12 @@ BAD_TAGS = frozenset({"nav", "aside", "footer", "header", "menu"})
 # Block-level elements: each starts a new text block and is a candidate container.
 BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-     "pre", "table", "tbody", "thead", "tfoot", "tr", "h1", "h2", "h3", "h4", "h5",
+     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
      "h6", "header", "footer", "nav", "aside", "form", "fieldset", "address", "center",
      "details", "summary", "hr", "body", "html", "menu", "caption"}
 )
-# Table cells are inline: a row is one block (one line), which is how tables read as text.
+# Table cells are blocks (layout tables hold whole articles in one cell), but the cells of a
+# data table's row are joined into one line on output, which is how a table reads as text.
 CELL_TAGS = frozenset({"td", "th"})
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # The article's own element: widening never goes past one that holds the text.
@@ -101,6 +108,7 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 # List items count less than paragraphs when choosing the container: articles are written in
 # paragraphs, while long list items are mostly teaser lists of other stories.
 LIST_ITEM_WEIGHT = 0.5
+MAX_LABEL_CHARS = 80
 # Lines that are only one of these (case and punctuation aside) are widget labels. English
 # only: labels in other languages are rare inside the article container.
 BOILERPLATE_LABELS = frozenset(
@@ -113,15 +121,21 @@ BOILERPLATE_LABELS = frozenset(
     this slideshow requires javascript""".replace("\n", "").split("|")
 )
 BOILERPLATE_LABELS = frozenset(label.strip() for label in BOILERPLATE_LABELS)
-MAX_LABEL_CHARS = 60
 # "By Jane Doe" on its own line: the byline, which metadata carries.
 _BYLINE_LINE_RE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^.!?]{2,50}$", re.IGNORECASE)
-# A line that is only a date (with an optional weekday and time): a dateline, not text.
-_DATE_LINE_RE = re.compile(
-    r"^(?:\w+,?\s+)?(?:\d{1,2}[./ -]\w+[./ -]\d{2,4}|\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})"
-    r"(?:[ ,T]+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?(?:\s+\w{2,5})?\s*$",
+# A date written out in a short line ("Oct. 6, 2024", "18.09.2024", "2024-09-18").
+_DATE_IN_LINE_RE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b|"
+    r"\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{4}\b|"
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,
 )
+MAX_DATELINE_EXTRA_WORDS = 3
+# Lines just above the article that are searched for its byline and dateline.
+MAX_HEADER_LINES = 8
+_WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers don't count
+SENTENCE_END = frozenset(".!?…。！？")
+_COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # An itemprop="articleBody" element is trusted when it holds this much paragraph text.
 MIN_ITEMPROP_BODY_CHARS = 100
 # Comment sections are dropped when the page holds at least this much other paragraph text.
@@ -205,7 +219,12 @@ def _preclean(html: str) -> tuple[str, list[str]]:
             jsonld.append(html[tag_end + 1 : close.start()])
         pos = close.end()
     parts.append(html[pos:])
-    return "".join(parts), jsonld
+    cleaned = "".join(parts)
+    # Cap the element count: parse time grows with it, and no article page comes close.
+    beyond = next(islice(_TAG_START_RE.finditer(cleaned), MAX_ELEMENTS, None), None)
+    if beyond is not None:
+        cleaned = cleaned[: beyond.start()]
+    return cleaned, jsonld
 
 
 def _element_end(html: str, tag: str, start: int) -> int:
@@ -263,6 +282,10 @@ class _Walker:
         return cid
 
     # -- metadata -------------------------------------------------------------------------
+    def _in_comments(self, attrs: dict[str, str]) -> bool:
+        # Commenters' names are not the article's authors.
+        return _hint(attrs) == -2 or any(self.hint[c] == -2 for c in self._chain)
+
     def _collect_head(self, head: Tag) -> None:
         for node in head.children:
             if isinstance(node, Tag):
@@ -340,8 +363,6 @@ class _Walker:
             if name == "br":
                 self._buffer.append("\n")
                 continue
-            if name in CELL_TAGS:
-                self._buffer.append(" ")  # a table row reads as one line, cells apart
             if name in ("meta", "link", "title"):
                 self._collect_tag(node)
                 continue
@@ -356,7 +377,7 @@ class _Walker:
             bad = name in BAD_TAGS
             is_container = name in BLOCK_TAGS
             is_link = name == "a"
-            if len(self.signals.bylines) < 5 and _is_byline(attrs):
+            if len(self.signals.bylines) < 5 and _is_byline(attrs) and not self._in_comments(attrs):
                 byline = " ".join(node.get_text(" ").split())
                 if byline and len(byline) < 200:
                     self.signals.bylines.append(byline)
@@ -458,12 +479,16 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     if marked:
         best = max(marked, key=lambda c: good[c])
     best = _widen(walker, kept, best, good, junk)
-    chosen = [
-        b
-        for b in kept
-        if best in b.chain and b.link_length <= MAX_BLOCK_LINK_DENSITY * b.length
-    ]
-    return _trim(chosen)
+    return [b for b in kept if best in b.chain and not _link_list(b)]
+
+
+def _link_list(block: _Block) -> bool:
+    """Mostly link text: a menu or a "read more" list, unless a single data-table cell."""
+    if block.link_length <= MAX_BLOCK_LINK_DENSITY * block.length:
+        return False
+    # A short linked cell in a data table (a ticker symbol, a team) is data; a column of
+    # links in a layout table is navigation.
+    return block.tag not in CELL_TAGS or "\n" in block.text or len(block.text.split()) > 3
 
 
 def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk: list[int]) -> int:
@@ -498,23 +523,67 @@ def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk
     return best
 
 
-def _trim(blocks: list[_Block]) -> list[_Block]:
-    """Drop the short lines between paragraphs that are labels, not article text.
+def _scan_header_lines(blocks: list[_Block], first: _Block, signals: md.Signals) -> None:
+    """Record bylines and datelines shown between the page top and the article's first block.
 
-    Datelines, bylines, "Advertisement" slots and "Read more" links sit inside article
-    containers; short lines in general do not go (they are often subheadings or list items).
+    They often sit just outside the body's container, where ``_compose`` never sees them.
     """
-    return [b for b in blocks if b.paragraph_like or not _is_label(b)]
+    header: list[str] = []
+    for block in blocks:
+        if block is first:
+            break
+        if not block.bad and block.length <= MAX_LABEL_CHARS * 3:
+            header.extend(block.text.split("\n"))
+    # The lines nearest to the article are its own; the page top may hold other stories'.
+    for line in header[-MAX_HEADER_LINES:]:
+        _is_label(line, signals)
 
 
-def _is_label(block: _Block) -> bool:
-    """A short line that is a label, a date or a byline rather than prose."""
-    if block.tag in HEADING_TAGS or block.length > MAX_LABEL_CHARS:
+def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> str:
+    """The article text: label lines and the headline dropped, table rows joined."""
+    norm_title = md.normalize_text(title) if title else None
+    paragraphs: list[str] = []
+    previous_row = -1
+    for block in blocks:
+        if block.tag in HEADING_TAGS or (block.paragraph_like and "\n" not in block.text):
+            lines = [block.text]
+        else:
+            lines = [line for line in block.text.split("\n") if not _is_label(line, signals)]
+        if norm_title:
+            lines = [line for line in lines if md.normalize_text(line) != norm_title]
+        if not lines:
+            continue
+        text = "\n".join(lines)
+        row = block.chain[-2] if block.tag in CELL_TAGS and len(block.chain) > 1 else -1
+        if row >= 0 and row == previous_row:
+            paragraphs[-1] += " " + text
+        else:
+            paragraphs.append(text)
+        previous_row = row
+    return "\n\n".join(paragraphs)
+
+
+def _is_label(line: str, signals: md.Signals) -> bool:
+    """A short line that is a label, a dateline, a byline or a copyright notice, not prose.
+
+    Datelines and bylines are kept as metadata signals: some pages have no other.
+    """
+    if len(line) > MAX_LABEL_CHARS:
         return False
-    text = block.text
-    if _DATE_LINE_RE.match(text) or _BYLINE_LINE_RE.match(text):
+    if _BYLINE_LINE_RE.match(line):
+        signals.bylines.append(line)
         return True
-    return " ".join(re.findall(r"\w+", text.lower())) in BOILERPLATE_LABELS
+    date = _DATE_IN_LINE_RE.search(line)
+    if date and line[-1:] not in SENTENCE_END and "@" not in line:
+        rest = line[: date.start()] + line[date.end() :]
+        # A dateline may name the author or say "Updated" and a time; an embedded post's
+        # credit line ("— Name (@handle) May 5, 2024") is part of the quoted post.
+        if len(_WORD_RE.findall(rest)) <= MAX_DATELINE_EXTRA_WORDS:
+            signals.text_dates.append(line)
+            return True
+    if _COPYRIGHT_RE.match(line):
+        return True
+    return " ".join(re.findall(r"\w+", line.lower())) in BOILERPLATE_LABELS
 
 
 def _tokens(text: str) -> list[str]:
@@ -559,11 +628,10 @@ def extract_article(html: str, url: str | None = None) -> Article:
     site_name = md.find_site_name(signals)
     title = md.find_title(signals, site_name)
     blocks = _choose_blocks(walker)
-    if title:
-        # The headline is metadata, not body text.
-        norm_title = md.normalize_text(title)
-        blocks = [b for b in blocks if md.normalize_text(b.text) != norm_title]
-    text = "\n\n".join(b.text for b in blocks)
+    if blocks:
+        _scan_header_lines(walker.blocks, blocks[0], signals)
+    # The headline is metadata, not body text: _compose drops it.
+    text = _compose(blocks, title, signals)
     text = _apply_jsonld_body(text, md.article_body(signals))
     if not text.strip():
         raise NoArticle("no article text found on the page")

@@ -64,6 +64,17 @@ _AUTHOR_SPLIT_RE = re.compile(
     r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\be\b|\bet\b|\bdan\b|\bwith\b|\|)\s*", re.IGNORECASE
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_TEXT_DATE_RE = re.compile(
+    rf"\b(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}}),? (?P<y1>\d{{4}})\b|"
+    rf"\b(?P<d2>\d{{1,2}})\.? (?P<m2>{_MONTH}) (?P<y2>\d{{4}})\b",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE_RE = re.compile(
+    r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})\b"
+)
 _LANG_RE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 # Dates in prose ("March 5, 2024", "5 March 2024") that meta tags sometimes carry.
 _TEXT_DATE_FORMATS = (
@@ -92,6 +103,7 @@ class Signals:
     h1: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)  # <time datetime> values, document order
     bylines: list[str] = field(default_factory=list)  # texts of author/byline elements
+    text_dates: list[str] = field(default_factory=list)  # datelines found in the text
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # article objects only
 
     def add_meta(self, key: str, value: str) -> None:
@@ -301,7 +313,7 @@ def find_authors(signals: Signals, site_name: str | None) -> list[str]:
         ],
         signals.bylines,
     ]
-    for raws in sources:
+    for raws in sources[:2]:
         names: list[str] = []
         for raw in raws:
             for name in _split_authors(raw, site_name):
@@ -309,6 +321,11 @@ def find_authors(signals: Signals, site_name: str | None) -> list[str]:
                     names.append(name)
         if names:
             return names
+    # Byline elements: the first one naming people (later ones are often teasers' bylines).
+    for raw in signals.bylines:
+        names = _split_authors(raw, site_name)
+        if names:
+            return list(dict.fromkeys(names))
     return []
 
 
@@ -395,7 +412,34 @@ def find_published(signals: Signals, url: str | None) -> str | None:
         iso = to_iso8601(raw)
         if iso:
             return iso
+    for line in signals.text_dates[:3]:
+        iso = date_in_text(line)
+        if iso:
+            return iso
     return _url_date(url)
+
+
+def date_in_text(text: str) -> str | None:
+    """The first calendar date written in a line of text ("Published May 18, 2019")."""
+    match = _TEXT_DATE_RE.search(text)
+    if match:
+        month_name = (match.group("m1") or match.group("m2") or "")[:3].lower()
+        month = _MONTHS.get(month_name)
+        day = int(match.group("d1") or match.group("d2"))
+        year = int(match.group("y1") or match.group("y2"))
+    else:
+        match = _NUMERIC_DATE_RE.search(text)
+        if match is None:
+            return None
+        if match.group("iso"):
+            year, month, day = (int(x) for x in match.group("iso").split("-"))
+        else:
+            # Day first: the order of most of the world (and of every site using dots).
+            day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
+    try:
+        return date(year, month or 0, day).isoformat()
+    except ValueError:
+        return None
 
 
 # --- language, URLs, names -----------------------------------------------------------------
