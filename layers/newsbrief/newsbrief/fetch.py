@@ -44,6 +44,8 @@ from .netguard import (
 )
 from .settings import FetchSettings
 
+T = TypeVar("T")
+
 # Only codings we can inflate with an output bound; brotli/zstd are never asked for, and a
 # server that sends them anyway is refused rather than decompressed without a limit.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -51,7 +53,6 @@ ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Servers that send no type (or a generic one) get their bytes sniffed instead of trusted.
 SNIFF_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
-T = TypeVar("T")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # One read returns after a single recv of at most this much: small enough that the cap and the
 # deadline are checked often, large enough that a normal page needs few iterations.
@@ -252,7 +253,10 @@ class _BoundedInflater:
                 data = self._obj.unused_data + data
 
     def _inflate(self, data: bytes) -> bytes:
-        """Inflate ``data`` with a bounded output per call; return what follows the stream."""
+        """Inflate ``data``, each zlib call bounded by the room left; ``b""`` when consumed.
+
+        Bytes after the end of the stream stay in the decompressor's ``unused_data``.
+        """
         assert self._obj is not None
         tail = data
         while True:
