@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         for k in sorted(ours, key=lambda k: ours[k].f1)[: args.worst]:
             s = ours[k]
             ref = f"{reference[k].f1:.2f}" if reference else "-"
-            print(f"  {k[:12]} f1={s.f1:.2f} p={s.precision or 0:.2f} r={s.recall:.2f} "
-                  f"traf={ref} {urls.get(k)}")
+            print(
+                f"  {k[:12]} f1={s.f1:.2f} p={s.precision or 0:.2f} r={s.recall:.2f} "
+                f"traf={ref} {urls.get(k)}"
+            )
     return 0
 
 

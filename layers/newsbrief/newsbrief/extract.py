@@ -35,16 +35,15 @@ from .models import Article
 
 # Elements whose content is never article text; cut out of the HTML before parsing because
 # their content is raw text the parser would otherwise carry around for nothing.
-_RAW_TAGS = ("script", "style", "noscript", "svg", "template", "iframe", "textarea", "select",
-             "math", "object", "canvas")
+_RAW_TAGS = tuple(
+    "script style noscript svg template iframe textarea select math object canvas".split()
+)
 # Structural boilerplate the walk would drop anyway; cutting it before parsing saves about a
 # third of a news page's elements (menus and link lists are most of a page's tags).
 _BOILERPLATE_TAGS = ("nav", "aside", "footer")
 _END = r"(?=[\s/>])"
 _CUT_OPEN_RE = re.compile(
-    r"<!--|<(" + "|".join(_RAW_TAGS) + r")" + _END + r"|<(" + "|".join(_BOILERPLATE_TAGS) + r")"
-    + _END,
-    re.IGNORECASE,
+    rf"<!--|<({'|'.join(_RAW_TAGS)}){_END}|<({'|'.join(_BOILERPLATE_TAGS)}){_END}", re.IGNORECASE
 )
 _RAW_CLOSE_RE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _RAW_TAGS}
 _NESTED_RE = {tag: re.compile(rf"<(/?){tag}{_END}", re.IGNORECASE) for tag in _BOILERPLATE_TAGS}
@@ -59,18 +58,17 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Elements skipped with everything inside them: media, embedded widgets and form controls.
 SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "textarea", "select", "option",
-     "button", "input", "math", "object", "embed", "canvas", "video", "audio", "picture", "img",
-     "map", "figcaption", "figure", "label", "source", "track", "dialog", "head"}
+    "script style noscript template svg iframe textarea select option button input math "
+    "object embed canvas video audio picture img map figcaption figure label source track "
+    "dialog head".split()
 )
 # Structural boilerplate: their text is kept out of the article wherever they are.
 BAD_TAGS = frozenset({"nav", "aside", "footer", "header", "menu"})
 # Block-level elements: each starts a new text block and is a candidate container.
 BLOCK_TAGS = frozenset(
-    {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
-     "h6", "header", "footer", "nav", "aside", "form", "fieldset", "address", "center",
-     "details", "summary", "hr", "body", "html", "menu", "caption"}
+    "p div section article main li ul ol dl dt dd blockquote pre table tbody thead tfoot tr "
+    "td th h1 h2 h3 h4 h5 h6 header footer nav aside form fieldset address center details "
+    "summary hr body html menu caption".split()
 )
 # Table cells are blocks (layout tables hold whole articles in one cell), but the cells of a
 # data table's row are joined into one line on output, which is how a table reads as text.

@@ -64,8 +64,9 @@ _AUTHOR_SPLIT_RE = re.compile(
     r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\be\b|\bet\b|\bdan\b|\bwith\b|\|)\s*", re.IGNORECASE
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTHS = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TEXT_DATE_RE = re.compile(
     rf"\b(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}}),? (?P<y1>\d{{4}})\b|"
