@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from newsbrief_aws import bootstrap
-from newsbrief_local.template import Stack, deploy_template
+from newsbrief_local.template import Stack, deploy_template, load_template
 
 from tests.conftest import FIXTURES, REPO_ROOT
 from tests.support.loopback import LoopbackServer, Response
@@ -68,8 +68,14 @@ class AwsEnv:
         return self.dynamodb.scan(TableName=self.table_name, Select="COUNT")["Count"]
 
 
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    """template.yaml parsed once: pure-Python YAML parsing costs more than a moto deploy."""
+    return load_template()
+
+
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEnv]:
+def aws(monkeypatch: pytest.MonkeyPatch, template: dict[str, Any]) -> Iterator[AwsEnv]:
     """A mocked AWS account with the template's resources and the functions' environment."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -83,7 +89,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEnv]:
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         sqs = boto3.client("sqs", region_name=REGION)
-        stack = deploy_template(dynamodb, sqs)
+        stack = deploy_template(dynamodb, sqs, copy.deepcopy(template))
         # The environment exactly as template.yaml gives it to the API function.
         for name, value in stack.function("ApiFunction").environment.items():
             monkeypatch.setenv(name, value)
