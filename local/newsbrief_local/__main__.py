@@ -58,18 +58,27 @@ def main(argv: list[str] | None = None) -> int:
         speedup=args.speedup,
     )
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Explicit handlers: Ctrl-C and SIGTERM both mean "stop cleanly", also while starting, and
+    # a shell that started us in the background with SIGINT ignored cannot leave us unstoppable.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     try:
-        stack = LocalStack(config).start()
-    except (TemplateError, OSError) as exc:
+        stack = LocalStack(config)
+    except TemplateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(stack.describe(), flush=True)
-    print("Ready. Ctrl-C to stop.", flush=True)
     try:
-        stopping.wait()
-    except KeyboardInterrupt:
-        pass
+        stack.start()
+    except (TemplateError, OSError) as exc:
+        stack.stop()  # whatever did start (moto, function processes)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if not stopping.is_set():
+            print(stack.describe(), flush=True)
+            print("Ready. Ctrl-C to stop.", flush=True)
+        while not stopping.wait(1.0):  # a timed wait lets the signal handler run promptly
+            pass
     finally:
         stack.stop()
     return 0

@@ -310,9 +310,18 @@ def make_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
                 self._write(status, list(hdrs.items()), data)
                 return
             body = self.rfile.read(length) if length else b""
-            status, pairs, data = gateway.handle(
-                self.command, self.path, list(self.headers.items()), body, self.client_address[0]
-            )
+            try:
+                status, pairs, data = gateway.handle(
+                    self.command,
+                    self.path,
+                    list(self.headers.items()),
+                    body,
+                    self.client_address[0],
+                )
+            except Exception:  # noqa: BLE001 - a client gets a 5XX body, never a traceback
+                log.exception("gateway failed on %s %s", self.command, self.path)
+                status, hdrs, data = gateway.gateway_response("DEFAULT_5XX", str(uuid.uuid4()))
+                pairs = list(hdrs.items())
             self._write(status, pairs, data)
 
         def _write(self, status: int, pairs: list[tuple[str, str]], data: bytes) -> None:

@@ -12,6 +12,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 import uuid
@@ -82,6 +83,8 @@ def _error_payload(exc: BaseException) -> dict[str, Any]:
 def _start_environment(environment: dict[str, str], module: str, attribute: str) -> None:
     """Process initializer: the function's environment, then its handler import (cold start)."""
     global _HANDLER, _IMPORT_ERROR
+    # Ctrl-C reaches the whole process group; the stack shuts its environments down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(environment)
     try:
         _HANDLER = getattr(importlib.import_module(module), attribute)
@@ -169,6 +172,9 @@ class FunctionRuntime:
             log.error("%s: execution environment died: %s", spec.name, exc)
             self._pool = self._new_pool()
             return Invocation(None, {"errorType": "Runtime.ExitError", "errorMessage": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - e.g. a return value that cannot be pickled
+            log.error("%s: invocation failed: %r", spec.name, exc)
+            return Invocation(None, {"errorType": type(exc).__name__, "errorMessage": str(exc)})
         if error is not None:
             log.error(
                 "%s failed: %s: %s\n%s",
