@@ -70,6 +70,15 @@ class FetchSettings:
                 ) from None
             if not ports or any(not 0 < p < 65536 for p in ports):
                 raise InvalidInput(f"NEWSBRIEF_ALLOWED_PORTS holds an invalid port: {ports_raw!r}")
+        allow_loopback = _flag(env, "NEWSBRIEF_ALLOW_LOOPBACK")
+        # The real Lambda runtime sets AWS_EXECUTION_ENV=AWS_Lambda_<runtime>; the local stack
+        # does not. Refusing to start there makes the development switch impossible to enable
+        # in a deployment, whatever a template or console edit sets.
+        if allow_loopback and env.get("AWS_EXECUTION_ENV", "").startswith("AWS_Lambda_"):
+            raise InvalidInput(
+                "NEWSBRIEF_ALLOW_LOOPBACK is for local development and cannot be enabled on "
+                "AWS Lambda"
+            )
         return cls(
             connect_timeout=_number(env, "NEWSBRIEF_CONNECT_TIMEOUT", base.connect_timeout),
             read_timeout=_number(env, "NEWSBRIEF_READ_TIMEOUT", base.read_timeout),
@@ -77,6 +86,6 @@ class FetchSettings:
             max_bytes=int(_number(env, "NEWSBRIEF_MAX_BYTES", base.max_bytes, int)),
             max_redirects=int(_number(env, "NEWSBRIEF_MAX_REDIRECTS", base.max_redirects, int)),
             user_agent=env.get("NEWSBRIEF_USER_AGENT") or base.user_agent,
-            allow_loopback=_flag(env, "NEWSBRIEF_ALLOW_LOOPBACK"),
+            allow_loopback=allow_loopback,
             allowed_ports=ports,
         )

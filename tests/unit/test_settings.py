@@ -1,0 +1,46 @@
+"""Settings come from the environment once, validated; the loopback switch stays local."""
+
+from __future__ import annotations
+
+import pytest
+from newsbrief.errors import InvalidInput
+from newsbrief.settings import FetchSettings
+
+from tests.conftest import REPO_ROOT
+
+
+def test_defaults_without_environment() -> None:
+    settings = FetchSettings.from_env({})
+    assert settings.allow_loopback is False
+    assert settings.allowed_ports == frozenset({80, 443})
+    assert settings.max_bytes > 0
+
+
+def test_values_are_parsed_and_validated() -> None:
+    settings = FetchSettings.from_env(
+        {"NEWSBRIEF_MAX_BYTES": "1000", "NEWSBRIEF_ALLOWED_PORTS": "443,8443"}
+    )
+    assert settings.max_bytes == 1000
+    assert settings.allowed_ports == frozenset({443, 8443})
+    for bad in (
+        {"NEWSBRIEF_MAX_BYTES": "-1"},
+        {"NEWSBRIEF_ALLOW_LOOPBACK": "maybe"},
+        {"NEWSBRIEF_ALLOWED_PORTS": "80,http"},
+        {"NEWSBRIEF_READ_TIMEOUT": "soon"},
+    ):
+        with pytest.raises(InvalidInput):
+            FetchSettings.from_env(bad)
+
+
+def test_loopback_switch_works_locally() -> None:
+    assert FetchSettings.from_env({"NEWSBRIEF_ALLOW_LOOPBACK": "1"}).allow_loopback
+
+
+def test_loopback_switch_cannot_be_enabled_on_lambda() -> None:
+    env = {"NEWSBRIEF_ALLOW_LOOPBACK": "1", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13"}
+    with pytest.raises(InvalidInput, match="cannot be enabled on AWS Lambda"):
+        FetchSettings.from_env(env)
+
+
+def test_deployed_template_never_sets_the_loopback_switch() -> None:
+    assert "NEWSBRIEF_ALLOW_LOOPBACK" not in (REPO_ROOT / "template.yaml").read_text()
