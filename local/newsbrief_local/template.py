@@ -260,7 +260,8 @@ class Stack:
             self._conditions[name] = bool(self.resolve(spec))
         return self._conditions[name]
 
-    def _exists(self, logical_id: str) -> bool:
+    def exists(self, logical_id: str) -> bool:
+        """True when the template has this resource and its Condition (if any) holds."""
         resource = self.resources.get(logical_id)
         if resource is None:
             return False
@@ -375,7 +376,7 @@ class Stack:
     def _attributes(self, logical_id: str) -> dict[str, Any]:
         if logical_id in self._physical:
             return self._physical[logical_id]
-        if not self._exists(logical_id):
+        if not self.exists(logical_id):
             raise TemplateError(f"reference to unknown or disabled resource {logical_id}")
         if logical_id in self._creating:
             raise TemplateError(f"circular reference through {logical_id}")
@@ -474,7 +475,7 @@ class Stack:
     def deploy(self) -> Stack:
         """Create every table and queue of the template; returns ``self``."""
         for logical_id, resource in self.resources.items():
-            if resource.get("Type") in _TABLE_TYPES | {_QUEUE_TYPE} and self._exists(logical_id):
+            if resource.get("Type") in _TABLE_TYPES | {_QUEUE_TYPE} and self.exists(logical_id):
                 self._attributes(logical_id)
         return self
 
@@ -492,7 +493,7 @@ class Stack:
         return {
             lid: res
             for lid, res in self.resources.items()
-            if res.get("Type") == kind and self._exists(lid)
+            if res.get("Type") == kind and self.exists(lid)
         }
 
     def _function_props(self, logical_id: str) -> dict[str, Any]:
@@ -694,6 +695,6 @@ def create_resources(
     queues = {
         lid: stack.queue_url(lid)
         for lid, res in stack.resources.items()
-        if res.get("Type") == _QUEUE_TYPE and stack._exists(lid)
+        if res.get("Type") == _QUEUE_TYPE and stack.exists(lid)
     }
     return Resources(table_name=stack.ref(tables[0]), queue_urls=queues, stack=stack)
