@@ -10,7 +10,7 @@ SAM := SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
 SAM_REGION ?= us-east-1
 ENV ?= dev
 
-.PHONY: install test lint run bench clean
+.PHONY: install test lint run load bench clean
 .PHONY: sam-install validate build sam openapi coldstart deploy
 
 $(VENV)/.installed: pyproject.toml
@@ -26,6 +26,10 @@ install: $(VENV)/.installed
 # moto server (no Docker, no AWS account). Prints the API key; `make run PORT=8080` moves it.
 run: install
 	$(PY) -m newsbrief_local --port $(PORT)
+
+# Load test of the local stack (starts its own): 32 clients for 20 s, latency percentiles.
+load: install
+	$(PY) -m benchmarks.load
 
 lint: install
 	$(VENV)/bin/ruff check .
