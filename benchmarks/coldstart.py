@@ -1,8 +1,9 @@
 """Cold start of each Lambda handler, measured on the artifacts as they are built and pruned.
 
-The two layers and the functions are built for THIS interpreter and machine (build_layer.py
---host: the same pruning and precompiled bytecode as the arm64 build) into
-.aws-sam/coldstart/. Each case then runs in a fresh process whose sys.path is exactly Lambda's:
+The two layers and the functions are built for this machine and Lambda's Python version (3.13,
+found like the real build finds it; else this interpreter) with build_layer.py --host: the same
+pruning and precompiled bytecode as the arm64 build, into .aws-sam/coldstart/<python>/. Each
+case then runs in a fresh process of that Python whose sys.path is exactly Lambda's:
 function folder, core layer, deps layer, then what the Lambda runtime provides (boto3 and its
 dependencies only): a module the pruning removed but a handler needs fails here.
 
@@ -16,7 +17,7 @@ Cases (CPU time of import + the first event, median of several fresh processes):
 It also says which heavy modules each case imported (the read routes must load none) and prints
 the unzipped and zipped sizes of the arm64 artifacts in .aws-sam/build when `make build` ran.
 
-    python benchmarks/coldstart.py [--runs 5] [--rebuild]
+    python benchmarks/coldstart.py [--runs 5] [--rebuild] [--python PATH]
 """
 
 from __future__ import annotations
@@ -80,6 +81,22 @@ print(json.dumps({"import": imported - start, "total": done - start, "status": s
 """
 
 
+def pick_python(requested: str | None) -> str:
+    """The interpreter to build and measure with: as asked, else Lambda's 3.13, else this one."""
+    if requested:
+        return requested
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_layer", BUILD_SCRIPT)
+    assert spec and spec.loader
+    build_layer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_layer)
+    try:
+        return build_layer.find_target_python()
+    except build_layer.BuildError:
+        return sys.executable
+
+
 def _fingerprint() -> str:
     """What the host build depends on: rebuild the deps layer only when it changes."""
     digest = hashlib.sha256()
@@ -88,22 +105,23 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def build_host(rebuild: bool) -> dict[str, Path]:
+def build_host(python: str, version: str, rebuild: bool) -> dict[str, Path]:
     """Build the host variant of every artifact (the deps layer is cached by fingerprint)."""
+    root = HOST_BUILD / f"py{version}"
     paths = {
-        "deps": HOST_BUILD / "deps" / "python",
-        "core": HOST_BUILD / "core" / "python",
-        "api": HOST_BUILD / "api",
-        "worker": HOST_BUILD / "worker",
+        "deps": root / "deps" / "python",
+        "core": root / "core" / "python",
+        "api": root / "api",
+        "worker": root / "worker",
     }
-    stamp = HOST_BUILD / "deps.fingerprint"
-    run = [sys.executable, str(BUILD_SCRIPT)]
+    stamp = root / "deps.fingerprint"
+    run = [python, str(BUILD_SCRIPT)]
     if rebuild or not stamp.exists() or stamp.read_text() != _fingerprint():
-        subprocess.run(["rm", "-rf", str(HOST_BUILD / "deps")], check=True)
+        subprocess.run(["rm", "-rf", str(root / "deps")], check=True)
         subprocess.run([*run, "deps", "--host", "--out", str(paths["deps"])], check=True)
         stamp.write_text(_fingerprint())
     # The core and the functions change often and build in a second: always fresh.
-    subprocess.run(["rm", "-rf", str(HOST_BUILD / "core")], check=True)
+    subprocess.run(["rm", "-rf", str(root / "core")], check=True)
     subprocess.run([*run, "core", "--host", "--out", str(paths["core"])], check=True)
     for name in ("api", "worker"):
         subprocess.run(["rm", "-rf", str(paths[name])], check=True)
@@ -129,7 +147,7 @@ def runtime_dir() -> Path:
     return folder
 
 
-def run_case(paths: dict[str, Path], function: str, event: str | None) -> dict:
+def run_case(python: str, paths: dict[str, Path], function: str, event: str | None) -> dict:
     """One fresh process: import the handler (and handle one event) on Lambda's sys.path."""
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -152,7 +170,7 @@ def run_case(paths: dict[str, Path], function: str, event: str | None) -> dict:
     if event:
         env["COLDSTART_EVENT"] = str(EVENTS / event)
     out = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", PROBE],
+        [python, "-I", "-S", "-c", PROBE],
         env=env,
         capture_output=True,
         text=True,
@@ -179,16 +197,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the deps layer too")
+    parser.add_argument("--python", help="interpreter to build and measure with")
     args = parser.parse_args()
 
-    paths = build_host(args.rebuild)
-    print(f"cold start, CPU ms, median of {args.runs} fresh processes (python {sys.version[:4]})")
+    python = pick_python(args.python)
+    version = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    paths = build_host(python, version, args.rebuild)
+    print(f"cold start, CPU ms, median of {args.runs} fresh processes (python {version})")
     print(f"{'case':<16}{'import':>8}{'total':>8}{'goal':>7}  status  heavy modules loaded")
     for case, (function, event) in CASES.items():
         if event and not (EVENTS / event).exists():
             print(f"{case:<16}  (no events/{event})")
             continue
-        results = [run_case(paths, function, event) for _ in range(args.runs)]
+        results = [run_case(python, paths, function, event) for _ in range(args.runs)]
         imp = statistics.median(r["import"] for r in results) * 1000
         total = statistics.median(r["total"] for r in results) * 1000
         goal = GOALS_MS.get(case)

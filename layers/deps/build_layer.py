@@ -210,6 +210,7 @@ def build_deps(out: Path, host: bool = False) -> None:
             [
                 *pip,
                 "install",
+                "--root-user-action=ignore",  # CI and SAM builds run as root by design
                 "--no-compile",
                 "--no-warn-conflicts",
                 "--upgrade",
