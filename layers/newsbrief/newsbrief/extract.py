@@ -53,6 +53,8 @@ _TAG_START_RE = re.compile(r"<[A-Za-z]")
 # long live blog a few thousand. Beyond this the page is abuse (a million nested tags) and
 # the rest is dropped so parsing stays well under a second.
 MAX_ELEMENTS = 30_000
+# Marks a <br> in the text buffer; a control character cannot occur in the cleaned page.
+_BREAK = "\x00"
 # Control characters lxml refuses (binary junk); tab, newline and carriage return are fine.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -263,7 +265,9 @@ class _Walker:
         self._buffer = []
         links = self._links
         self._links = 0
-        lines = [" ".join(line.split()) for line in raw.split("\n")]
+        if tag == "pre":  # preformatted text keeps its line breaks
+            raw = raw.replace("\n", _BREAK)
+        lines = [" ".join(line.split()) for line in raw.split(_BREAK)]
         text = "\n".join(line for line in lines if line)
         if text:
             self.blocks.append(
@@ -359,7 +363,7 @@ class _Walker:
                     self.signals.add_meta("image", attrs.get("src", ""))
                 continue
             if name == "br":
-                self._buffer.append("\n")
+                self._buffer.append(_BREAK)
                 continue
             if name in ("meta", "link", "title"):
                 self._collect_tag(node)
@@ -543,7 +547,7 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
     paragraphs: list[str] = []
     previous_row = -1
     for block in blocks:
-        if block.tag in HEADING_TAGS or (block.paragraph_like and "\n" not in block.text):
+        if block.tag in HEADING_TAGS:
             lines = [block.text]
         else:
             lines = [line for line in block.text.split("\n") if not _is_label(line, signals)]
