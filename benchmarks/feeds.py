@@ -42,6 +42,7 @@ FEEDS = 10
 ITEMS = 50
 WORKER_BATCH = 5  # template.yaml: WorkerFunction Briefs BatchSize
 PAST = "2000-01-01T00:00:00+00:00"
+STALL_S = 60.0  # the drain is given up when no brief was added for this long
 
 
 # ------------------------------------------------------------------ the sites
@@ -383,12 +384,20 @@ def stack_part(runs: int) -> dict[str, Any]:
                         polled.add(feed_id)
                 time.sleep(0.2)
             poll_times.append(time.perf_counter() - start)
+            print(f"run {run}: scheduled run {poll_times[-1]:.1f} s", flush=True)
             target = before + FEEDS * ITEMS
-            while brief_count() < target and time.perf_counter() - start < 900:
+            count, progress_at = brief_count(), time.perf_counter()
+            while count < target and time.perf_counter() - progress_at < STALL_S:
                 time.sleep(0.5)
+                now_count = brief_count()
+                if now_count > count:
+                    count, progress_at = now_count, time.perf_counter()
+            if count < target:
+                print(f"run {run}: only {count - before} of {FEEDS * ITEMS} briefed, no progress "
+                      f"for {STALL_S:.0f} s (see the stack's log)", flush=True)  # fmt: skip
+                break
             drain_times.append(time.perf_counter() - start)
-            print(f"run {run}: scheduled run {poll_times[-1]:.1f} s, all briefed "
-                  f"{drain_times[-1]:.1f} s ({brief_count() - before} new briefs)")  # fmt: skip
+            print(f"run {run}: all {FEEDS * ITEMS} briefed {drain_times[-1]:.1f} s", flush=True)
     finally:
         child.stop()
         for site in sites:
@@ -410,8 +419,9 @@ def main(argv: list[str] | None = None) -> int:
             f"scheduled run (due -> all feeds polled, {FEEDS * ITEMS} queued): "
             f"{statistics.median(times['poll']):.1f} s (includes up to one 2.5 s tick wait)"
         )
-        drain = statistics.median(times["drain"])
-        print(f"due -> every article briefed: {drain:.1f} s")
+        if times["drain"]:
+            drain = statistics.median(times["drain"])
+            print(f"due -> every article briefed: {drain:.1f} s")
     return 0
 
 

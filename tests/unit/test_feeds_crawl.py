@@ -191,3 +191,13 @@ def test_sitemap_index_reads_newest_children_only() -> None:
     assert result.kind == "sitemap_index"
     assert [e.url for e in result.entries] == ["https://d.example/a/12", "https://d.example/a/10"]
     assert web.count("https://d.example/sm/1.xml") == 0
+
+
+def test_refused_destination_is_not_reported_as_robots() -> None:
+    from newsbrief.errors import DestinationRefused
+
+    def refuse(url: str, headers: Mapping[str, str]) -> Resource:
+        raise DestinationRefused("private address")
+
+    with pytest.raises(DestinationRefused):
+        poll_feed("http://10.1.2.3/feed", refuse, RobotsCache(refuse, UA))

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
-from .errors import FetchFailed, InvalidFeed, NewsbriefError
+from .errors import DestinationRefused, FetchFailed, InvalidFeed, InvalidInput, NewsbriefError
 from .feeds import Feed, FeedEntry, discover_feeds, parse_feed
 from .models import FeedLink, FeedRecord, Resource
 
@@ -99,8 +99,10 @@ class RobotsCache:
         now = self.clock()
         try:
             res = self.fetcher(robots_url, {})
+        except (DestinationRefused, InvalidInput):
+            raise  # the site itself may not be fetched: say so, not "robots.txt disallows"
         except NewsbriefError:
-            # Unreachable host or refused destination: nothing there may be fetched now.
+            # Unreachable host: nothing there may be fetched now (RFC 9309 2.3.1.4).
             return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)
         if res.status >= 500 or res.status == 429:
             return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)

@@ -701,13 +701,16 @@ class FeedStore(BriefStore):
     def release_urls(self, url_keys: Sequence[str]) -> None:
         """Drop claims whose URLs could not be queued, so a later run tries them again."""
         for key in url_keys:
-            self._call(
-                "release url",
-                "delete_item",
-                TableName=self.table_name,
-                Key=to_item({"pk": f"URL#{check_id(key)}", "sk": "URL"}),
-                ConditionExpression="attribute_not_exists(brief_id)",
-            )
+            try:
+                self._call(
+                    "release url",
+                    "delete_item",
+                    TableName=self.table_name,
+                    Key=to_item({"pk": f"URL#{check_id(key)}", "sk": "URL"}),
+                    ConditionExpression="attribute_not_exists(brief_id)",
+                )
+            except Conflict:
+                continue  # briefed meanwhile (through the API): the alias must stay
 
     def list_feed_articles(
         self, feed_id: str, limit: int = 20, cursor: str | None = None
