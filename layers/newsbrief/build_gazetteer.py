@@ -7,7 +7,8 @@ Data files are built at package build time from their source packages, never han
   alternative spellings and demonyms);
 - people: ``names-dataset`` (Apache-2.0; first and last names ranked per country);
 - ordinary English words: ``wordfreq`` (Apache-2.0 code, CC-BY-SA 4.0 data), used only to tell
-  a capitalized sentence opener ("Despite", "Hosts") from a name.
+  a capitalized sentence opener ("Despite", "Hosts") from a name; function words ("The",
+  "Will") come from sumy's English stop-word list and are never names.
 
 Run ``python layers/newsbrief/build_gazetteer.py`` (``make install`` does it); the build needs
 the ``gazetteer`` extra of pyproject.toml, the runtime needs none of these packages.
@@ -28,11 +29,11 @@ from pathlib import Path
 OUT_DIR = Path(__file__).resolve().parent / "newsbrief" / "data"
 OUT_NAME = "gazetteer.txt"
 # Bumped whenever the file's layout changes, so a stale file is rebuilt rather than misread.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
-FIRST_NAME_MAX_RANK = 1500
-LAST_NAME_MAX_RANK = 1500
+FIRST_NAME_MAX_RANK = 1000
+LAST_NAME_MAX_RANK = 1000
 # Cities below this population are mostly homonyms of words and surnames in news text.
 CITY_MIN_POPULATION = 15000
 # Above this population a city's Latin-script alternate names are worth keeping too.
@@ -178,8 +179,6 @@ COMMON_WORD_ZIPF = 4.3
 COMMON_PLACE_MIN_POPULATION = 100_000
 # Population above which a place is "major": known well enough to win over a name reading.
 MAJOR_PLACE_POPULATION = 1_000_000
-# The most frequent English words ("the", "but", "will") are never names in news text.
-FUNCTION_WORDS = 400
 # Ranks up to this are "strong" first names: a capitalized word after one is almost surely a
 # surname.
 STRONG_NAME_RANK = 600
@@ -196,7 +195,10 @@ def build(out_dir: Path = OUT_DIR) -> Path:
     first, last = build_names()
     vocab = build_vocab()
     protected = set(aliases.values()) | set(demonyms.values())
-    function_words = set(list(vocab)[:FUNCTION_WORDS])
+    from sumy.utils import get_stop_words
+
+    # A stop-word list, not a frequency cut: the 400 most frequent words include "john".
+    function_words = set(get_stop_words("english"))
 
     def common(name: str) -> bool:
         return vocab.get(name.lower(), 0.0) >= COMMON_WORD_ZIPF

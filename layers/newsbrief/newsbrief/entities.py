@@ -149,6 +149,9 @@ INDIVIDUAL_SPORTS = frozenset(
 TEAM_SPORTS = frozenset("soccer football rugby basketball baseball hockey nba nhl nfl".split())
 # Sports lines that list players ("Scorers: ...", "Sent off: ...").
 SCORER_WORDS = frozenset("scorers scorer goalscorers sent booked penalty".split())
+# Longer runs of capitalized words are title-case headings, not names; the cap also keeps the
+# work per line linear on pathological input.
+MAX_SPAN_WORDS = 8
 # Cue weights: a title before a name is near-certain; a preposition is only a hint.
 W_STRONG = 4.0
 W_MEDIUM = 2.0
@@ -389,7 +392,7 @@ class _Tagger:
                 continue
             start = i
             j = i + 1
-            while j < n:
+            while j < n and j - start < MAX_SPAN_WORDS:
                 nxt = tokens[j]
                 if _name_token(nxt) and nxt.lower().rstrip(".") in PERSON_TITLES:
                     break  # "Czech President Vaclav Havel": two names around a title
@@ -730,11 +733,18 @@ class _Tagger:
         # Short forms join a longer name they are part of: "Takagi" -> "Takuya Takagi".
         parent: dict[str, str] = {}
         multi = sorted((k for k in pooled if " " in k), key=len, reverse=True)
+        # Index the long names by their first and last words: linear, not singles x multis.
+        by_edge: dict[str, list[str]] = defaultdict(list)
+        for long in multi:
+            parts = long.split()
+            by_edge[parts[0]].append(long)
+            if parts[-1] != parts[0]:
+                by_edge[parts[-1]].append(long)
         for key in pooled:
             if " " in key:
                 continue
             candidates = []
-            for long in multi:
+            for long in by_edge.get(key, ()):
                 parts = long.split()
                 kind = types.get(long)
                 if kind == PER and (
