@@ -145,3 +145,28 @@ def test_gazetteer_is_built_from_its_packages() -> None:
     assert "Robert" in gaz.first_strong
     assert "the" in gaz.vocab_common
     assert load_gazetteer() is gaz  # loaded once per process
+
+
+def test_windows_line_endings() -> None:
+    entities = by_name(
+        find_entities("LONDON 2024-01-02\r\nJohn Smith resigned, the bank said.\r\n")
+    )
+    assert entities["John Smith"].type == "PERSON"
+    assert entities["London"].type == "LOCATION"
+
+
+def test_long_title_case_runs_are_cut_into_short_spans() -> None:
+    text = " ".join(["Alpha Beta Gamma"] * 400) + " said."
+    assert all(len(e.name.split()) <= 8 for e in find_entities(text))
+
+
+def test_scorers_in_parentheses_are_people() -> None:
+    text = (
+        "SOCCER - DUTCH FIRST DIVISION SUMMARY.\n\nAMSTERDAM 2024-03-16\n"
+        "Vitesse 2 (Kowalczyk 18th, Ramsden 56th) Heerenveen 1 (Dalmau 44th). Halftime 1-1.\n"
+    )
+    entities = by_name(find_entities(text))
+    for player in ("Kowalczyk", "Ramsden", "Dalmau"):
+        assert entities[player].type == "PERSON", player
+    assert entities["Vitesse"].type == "ORGANIZATION"
+    assert "Halftime" not in entities
