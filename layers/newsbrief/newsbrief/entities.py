@@ -286,6 +286,18 @@ class _Tagger:
 
     # -- gazetteer look-ups ---------------------------------------------------------------
 
+    def proper(self, surface: str) -> str:
+        """An ALL-CAPS surface as the gazetteer spells it ("NEW JERSEY" -> "New Jersey")."""
+        if not surface.isupper():
+            return surface
+        titled = " ".join(w.capitalize() if len(w) > 2 else w for w in surface.split())
+        for form in (titled, _plain(surface), " ".join(w.capitalize() for w in surface.split())):
+            if self.place(form) or self.demonym(form):
+                return form
+        if " " not in surface and len(surface) <= 4:
+            return surface  # an acronym: "NHL", "USDA"
+        return titled
+
     def place(self, name: str) -> float:
         """How much the gazetteer says ``name`` is a place (0 = not at all)."""
         gaz = self.gaz
@@ -595,10 +607,12 @@ class _Tagger:
         if re.fullmatch(r"[A-Z]\.", first) and len(words) > 1:
             votes[PER] += W_STRONG
         if len(words) >= 2 and not acronym:
+            # A given name the article also writes in lower case ("week") is a weaker hint.
+            everyday = first.lower() in self.lower_words
             if first in gaz.first_strong:
-                votes[PER] += W_MEDIUM + W_WEAK
+                votes[PER] += W_WEAK if everyday else W_MEDIUM + W_WEAK
             elif first in gaz.first:
-                votes[PER] += W_MEDIUM
+                votes[PER] += W_HINT if everyday else W_MEDIUM
             if last in gaz.last or last in gaz.first_strong:
                 votes[PER] += W_WEAK
             if PER in votes and all(
@@ -681,7 +695,7 @@ class _Tagger:
                     continue
                 upper = " ".join(words)
                 surface = known.get(upper)
-                plain = _plain(upper)
+                plain = self.proper(upper)
                 mention = _Mention(upper, caps=True)
                 if surface is not None:
                     mention.votes[MISC] += 0.0  # typed by the article's own mentions
@@ -769,7 +783,7 @@ class _Tagger:
         alias_root: dict[str, str] = {}
         for key in pooled:
             surface = next(iter(forms[key]))
-            canonical = self.gaz.aliases.get(_plain(surface)) or self.gaz.aliases.get(surface)
+            canonical = self.gaz.aliases.get(self.proper(surface)) or self.gaz.aliases.get(surface)
             if canonical and types.get(key) == LOC:
                 alias_root[key] = canonical.upper()
         for key, root in alias_root.items():
@@ -804,7 +818,7 @@ class _Tagger:
             for key in keys:
                 surfaces.extend(sorted(forms[key]))
             mixed = [s for s in surfaces if not s.isupper() or len(s) <= 4]
-            name_pool = mixed or [_plain(s) for s in surfaces]
+            name_pool = mixed or [self.proper(s) for s in surfaces]
             name = max(name_pool, key=lambda s: (len(s.split()), len(s), s))
             entities.append(
                 Entity(
