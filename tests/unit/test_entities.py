@@ -170,3 +170,15 @@ def test_scorers_in_parentheses_are_people() -> None:
         assert entities[player].type == "PERSON", player
     assert entities["Vitesse"].type == "ORGANIZATION"
     assert "Halftime" not in entities
+
+
+def test_surname_that_is_a_word_joins_the_full_name() -> None:
+    text = (
+        "Chief executive Tim Cook said on Tuesday the plant would open in Austin. "
+        "Cook made the announcement in Texas.\n\n"
+        '"We are proud," Cook told reporters.'
+    )
+    entities = by_name(find_entities(text))
+    assert entities["Tim Cook"].type == "PERSON"
+    assert entities["Tim Cook"].count == 3
+    assert "Cook" not in entities

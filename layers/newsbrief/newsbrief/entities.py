@@ -40,7 +40,7 @@ PERSON_TITLES = frozenset(
     analyst economist trader dealer official officer commander inspector detective
     correspondent editor reporter writer author singer actor actress veteran rookie
     compatriot countryman teammate team-mate rival opponent father mother son daughter wife
-    husband brother sister uncle aunt cousin widow""".split()
+    husband brother sister uncle aunt cousin widow ceo cfo coo cto""".split()
 )
 # Verbs and phrases that follow a person (or an organization) speaking.
 SPEECH_VERBS = frozenset("said says told added tells saying asked replied".split())
@@ -231,6 +231,8 @@ class _Mention:
     surface: str
     votes: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     caps: bool = False  # found in an ALL-CAPS line, where capitals prove nothing
+    # Kept only as the short form of a longer name ("Cook" of "Tim Cook"), never on its own.
+    needs_parent: bool = False
 
 
 def _is_cap(token: str) -> bool:
@@ -275,6 +277,7 @@ class _Tagger:
         self.mentions: list[_Mention] = []
         self.mid_caps: set[str] = set()  # words seen capitalized mid-sentence
         self.known_multi: set[str] = set()  # multi-word names seen mid-sentence, upper-cased
+        self.name_parts: set[str] = set()  # words of those names ("Tim", "Cook")
         self.lower_words: set[str] = set()  # words the article writes in lower case
         self.sports = False
         self.score_line = False
@@ -351,6 +354,7 @@ class _Tagger:
                     self.mid_caps.add(tok)
                     if i + 1 < len(tokens) and _name_token(tokens[i + 1]):
                         self.known_multi.add(f"{tok} {tokens[i + 1]}".upper())
+                        self.name_parts.update((tok, tokens[i + 1]))
         score_lines = sum(1 for t in tokenized if self._is_table(t))
         if score_lines >= 3 and not self.sports:
             self.sports = score_lines >= 5
@@ -495,6 +499,7 @@ class _Tagger:
         heading = table or len(words) == 1 or not prev or prev[:1] in _SENTENCE_END
         if (
             heading
+            and surface not in self.name_parts
             and max(mention.votes.values()) < W_MEDIUM
             and all(
                 w.lower() in self.gaz.vocab_common or w.lower() in self.lower_words for w in words
@@ -521,6 +526,8 @@ class _Tagger:
             return False
         if len(head) > 1 and head.isupper():
             return False  # an acronym opening a sentence ("USDA said") is still a name
+        if head in self.name_parts:
+            return False  # "Cook said" after "Tim Cook": the surname, not the verb
         if self.place(head) >= W_STRONG or self.demonym(head):
             return False
         for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
@@ -532,6 +539,8 @@ class _Tagger:
         low = head.lower()
         if low in self.gaz.vocab_common:
             return True
+        if low in self.lower_words:
+            return True  # the article itself writes it in lower case
         if low in self.gaz.vocab and head not in self.mid_caps:
             # Rarer words ("Despite", "Hosts") are ordinary unless the gazetteer knows them.
             return not (head in self.gaz.first or head in self.gaz.last or self.place(head))
@@ -663,6 +672,10 @@ class _Tagger:
             lows = [w.lower() for w in words]
             ordinary = [w in gaz.vocab_common or w in self.lower_words for w in lows]
             if len(words) == 1:
+                if surface in self.name_parts:
+                    votes[ORG] += W_HINT  # "Cook" of "Tim Cook": typed when it joins the name
+                    mention.needs_parent = True
+                    return
                 # A capitalized ordinary word ("Choice", "Attendance") is rarely a name.
                 if lows[0] in gaz.vocab_common or lows[0] in self.lower_words:
                     return
@@ -727,9 +740,11 @@ class _Tagger:
         pooled: dict[str, dict[str, float]] = {}
         counts: dict[str, int] = defaultdict(int)
         key_of = {}
+        orphan: dict[str, bool] = {}
         for mention in self.mentions:
             key = mention.surface.upper()
             key_of[id(mention)] = key
+            orphan[key] = orphan.get(key, True) and mention.needs_parent
             bucket = pooled.setdefault(key, defaultdict(float))
             for kind, weight in mention.votes.items():
                 bucket[kind] += weight
@@ -768,7 +783,13 @@ class _Tagger:
                     and key not in self.gaz.first
                 ):
                     candidates.append(long)
-                elif kind == ORG and key == parts[0] and len(parts) <= 3 and not self.place(key):
+                elif (
+                    kind == ORG
+                    and key == parts[0]
+                    and len(parts) <= 3
+                    and not self.place(key)
+                    and not orphan[key]
+                ):
                     candidates.append(long)
             if len(candidates) == 1 or (
                 candidates
@@ -799,7 +820,7 @@ class _Tagger:
 
         groups: dict[str, list[str]] = defaultdict(list)
         for key in pooled:
-            if types.get(key) is None and key not in parent:
+            if (types.get(key) is None or orphan[key]) and key not in parent:
                 continue
             groups[root_of(key)].append(key)
 
