@@ -203,9 +203,14 @@ def test_missing_table_name_fails_fast(monkeypatch):
         bootstrap.AwsSettings.from_env()
 
 
-def test_resolve_prefers_brief_then_alias_then_recorded_error(aws):
+def test_resolve_says_when_a_queued_url_is_not_ready(aws):
     store = bootstrap.store()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="no brief"):
         store.resolve("1" * 24)
     with pytest.raises(InvalidInput):
         store.resolve("../../etc")
+    queued = "https://www.gazette.example/news/queued"
+    claim = {"pk": {"S": f"URL#{brief_id(queued)}"}, "sk": {"S": "URL"}, "url": {"S": queued}}
+    aws.dynamodb.put_item(TableName=aws.table_name, Item=claim)
+    with pytest.raises(NotFound, match="not ready yet"):
+        store.resolve(brief_id(queued))

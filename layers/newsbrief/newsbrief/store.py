@@ -284,6 +284,8 @@ class BriefStore:
                 return brief
         if record is not None and record.error:
             raise _error_from(record.error)
+        if record is not None:  # claimed when queued, not briefed yet: say so, poll again
+            raise NotFound(f"brief {some_id} is not ready yet: its URL is queued")
         raise NotFound(f"no brief with id {some_id}")
 
     def list_briefs(
