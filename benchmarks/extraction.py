@@ -102,6 +102,54 @@ def measure(
     return outputs, statistics.median(rates)
 
 
+FIXTURES = REPO / "tests" / "fixtures" / "pages"
+METADATA_FIELDS = (
+    "title",
+    "authors",
+    "published",
+    "language",
+    "canonical_url",
+    "site_name",
+    "top_image",
+    "description",
+)
+
+
+def metadata_accuracy() -> tuple[int, int, dict[str, int]]:
+    """(fields right, fields checked, misses by field) on the repo's fixture pages."""
+    from newsbrief.extract import extract_article
+
+    expected = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+    right = total = 0
+    misses: dict[str, int] = {}
+    for name, spec in expected.items():
+        if name.startswith("_") or spec.get("no_article"):
+            continue
+        html = (FIXTURES / name).read_bytes().decode(spec["encoding"])
+        article = extract_article(html, spec["url"])
+        for field in METADATA_FIELDS:
+            total += 1
+            if getattr(article, field) == spec["metadata"][field]:
+                right += 1
+            else:
+                misses[field] = misses.get(field, 0) + 1
+    return right, total, misses
+
+
+def peak_memory_mb(html: str, url: str | None) -> float:
+    """Peak Python heap while extracting one page (tracemalloc), in MB."""
+    import tracemalloc
+
+    from newsbrief.extract import extract_article
+
+    tracemalloc.start()
+    try:
+        extract_article(html, url)
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run only extractors whose name starts with this")
@@ -132,6 +180,20 @@ def main(argv: list[str] | None = None) -> int:
     if ours and reference:
         bad = [k for k in ours if ours[k].f1 < 0.5 and reference[k].f1 > 0.9]
         print(f"\npages below 0.5 F1 where trafilatura is above 0.9: {len(bad)} {bad}")
+    if ours is not None:
+        right, total, misses = metadata_accuracy()
+        print(
+            f"\nmetadata accuracy on {FIXTURES.relative_to(REPO)}: {right}/{total} fields "
+            f"({right / total:.1%}) misses: {misses or 'none'}"
+        )
+        peaks = {k: peak_memory_mb(html[k], urls.get(k)) for k in html}
+        worst_page = max(peaks, key=lambda k: peaks[k])
+        largest = max(html, key=lambda k: len(html[k]))
+        print(
+            f"peak heap (tracemalloc): largest page ({len(html[largest]) / 1e6:.1f} MB HTML) "
+            f"{peaks[largest]:.1f} MB; worst page ({len(html[worst_page]) / 1e6:.1f} MB HTML) "
+            f"{peaks[worst_page]:.1f} MB"
+        )
     if ours and args.worst:
         print("\nworst newsbrief pages (f1, precision, recall, trafilatura f1):")
         for k in sorted(ours, key=lambda k: ours[k].f1)[: args.worst]:
