@@ -96,6 +96,8 @@ EVENT_SUFFIXES = frozenset(
     masters classic award awards prize war marathon rally bowl plate invitational tournament
     festival derby grand-prix""".split()
 )
+# Ordinals that follow an event's name.
+NUMBER_WORDS = frozenset("one two three four five i ii iii iv v vi xxx xxxi".split())
 # Religions, peoples, regions' adjectives and other common OTHER words the country
 # demonym list lacks.
 EXTRA_MISC = frozenset(
@@ -403,6 +405,13 @@ class _Tagger:
         n = len(tokens)
         while i < n:
             tok = tokens[i]
+            if "-" in tok and not _name_token(tok):
+                # "pro-Israeli", "Syrian-backed", "French-owned": a nationality inside a word.
+                parts = tok.split("-")
+                if any(p[:1].isupper() and self.demonym(p) for p in parts):
+                    mention = _Mention(tok)
+                    mention.votes[MISC] += W_STRONG
+                    self.mentions.append(mention)
             if not _name_token(tok) or tok in NOT_NAMES:
                 i += 1
                 continue
@@ -590,6 +599,8 @@ class _Tagger:
         # Suffix and prefix cues.
         if len(words) > 1 and low_last in EVENT_SUFFIXES:
             votes[MISC] += W_STRONG
+        elif len(words) > 2 and words[-2].lower() in EVENT_SUFFIXES and low_last in NUMBER_WORDS:
+            votes[MISC] += W_STRONG  # "World War Two", "Super Bowl XXX"
         if low_last in ORG_SUFFIXES and len(words) > 1:
             votes[ORG] += W_STRONG if low_last not in TEAM_SUFFIXES else W_MEDIUM
         if low_first in ORG_PREFIXES and "of" in words:
