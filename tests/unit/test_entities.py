@@ -182,3 +182,9 @@ def test_surname_that_is_a_word_joins_the_full_name() -> None:
     assert entities["Tim Cook"].type == "PERSON"
     assert entities["Tim Cook"].count == 3
     assert "Cook" not in entities
+
+
+def test_country_seen_only_by_its_abbreviation_gets_its_name() -> None:
+    entities = by_name(find_entities("Officials in the U.S. and the UK said the deal was done."))
+    assert entities["United States"].mentions == ["U.S."]
+    assert entities["United Kingdom"].mentions == ["UK"]

@@ -750,11 +750,9 @@ class _Tagger:
         # Pool votes per surface (document-level consistency).
         pooled: dict[str, dict[str, float]] = {}
         counts: dict[str, int] = defaultdict(int)
-        key_of = {}
         orphan: dict[str, bool] = {}
         for mention in self.mentions:
             key = mention.surface.upper()
-            key_of[id(mention)] = key
             orphan[key] = orphan.get(key, True) and mention.needs_parent
             bucket = pooled.setdefault(key, defaultdict(float))
             for kind, weight in mention.votes.items():
@@ -852,6 +850,9 @@ class _Tagger:
             mixed = [s for s in surfaces if not s.isupper() or len(s) <= 4]
             name_pool = mixed or [self.proper(s) for s in surfaces]
             name = max(name_pool, key=lambda s: (len(s.split()), len(s), s))
+            if kind == LOC:
+                # A country seen only as "U.S." is still named "United States".
+                name = self.gaz.aliases.get(name, name)
             entities.append(
                 Entity(
                     name=name,
