@@ -53,8 +53,12 @@ validate: sam-install
 	$(SAM) validate --lint --region $(SAM_REGION)
 
 # Both layers and the functions for python3.13 arm64, no Docker (see layers/deps/build_layer.py).
+# The deps layer is pinned (PIP_CONSTRAINT, which pip reads itself) to the versions installed
+# in .venv, so Lambda runs exactly the dependency versions the tests ran against.
 build: install sam-install
-	$(SAM) build --parallel
+	mkdir -p .aws-sam
+	$(PY) -m pip list --format=freeze --exclude-editable > .aws-sam/constraints.txt
+	PIP_CONSTRAINT=$(abspath .aws-sam/constraints.txt) $(SAM) build --parallel
 
 sam: validate build
 

@@ -149,6 +149,23 @@ def test_deps_layer_holds_every_runtime_requirement() -> None:
         assert name in shipped, f"{name} is missing from the layer"
 
 
+def test_deps_layer_ships_the_versions_the_tests_run_against() -> None:
+    # make build pins the layer to this environment (PIP_CONSTRAINT from pip list).
+    from importlib.metadata import PackageNotFoundError, version
+
+    root = _artifact("DepsLayer")
+    mismatched = []
+    for dist_info in root.glob("*.dist-info"):
+        name, shipped = dist_info.name.removesuffix(".dist-info").split("-", 1)
+        try:
+            tested = version(name)
+        except PackageNotFoundError:
+            continue  # only in the layer (e.g. a pruned extra's dependency)
+        if tested != shipped:
+            mismatched.append(f"{name}: layer {shipped}, tests {tested}")
+    assert not mismatched, f"the layer differs from the tested versions: {mismatched}"
+
+
 def test_core_layer_ships_both_packages_and_their_data() -> None:
     root = _artifact("NewsbriefLayer")
     assert (root / "newsbrief" / "__init__.py").is_file()
