@@ -28,7 +28,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             logger.warning(
                 "feed poll failed",
                 extra={"feed_id": outcome.feed.id, "url": outcome.feed.url,
-                       "status": outcome.feed.status, "error": outcome.feed.last_error},
+                       "status": outcome.feed.status,
+                       "error": outcome.error.to_dict() if outcome.error else None},
             )  # fmt: skip
         elif outcome.result == "not_modified":
             report["unchanged"] += 1

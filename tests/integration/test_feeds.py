@@ -323,3 +323,21 @@ def test_crawl_delay_spaces_queued_messages(site, aws, monkeypatch):
 def test_scheduler_event_sample_is_an_eventbridge_tick():
     event = load_event("scheduler")
     assert event["detail-type"] == "Scheduled Event" and json.dumps(event)
+
+
+def test_store_trouble_does_not_count_against_the_feed(call_api, news, aws, monkeypatch):
+    from newsbrief.errors import StoreUnavailable
+
+    feed_id = _register(call_api, news.url).body["id"]
+    news.items.append(news.site.url("/news/late"))
+    store = feeds.feed_store()
+
+    def broken(*args, **kwargs):
+        raise StoreUnavailable("throttled")
+
+    monkeypatch.setattr(type(store), "claim_urls", broken)
+    _make_due(feed_id)
+    report = _tick(None)
+    assert report["failed"] == 1 and report["queued"] == 0
+    feed = store.get_feed(feed_id)
+    assert feed.failures == 0 and feed.status == "active"  # not the feed's fault

@@ -392,15 +392,17 @@ class FeedPoller:
                 feed.url, self.fetcher, self.robots, etag=feed.etag,
                 last_modified=feed.last_modified,
             )  # fmt: skip
-            outcome = PollOutcome(feed, result.status, disallowed=len(result.disallowed))
-            if result.status == "ok":
-                self._queue_new(feed, result, outcome, now)
-                feed.etag, feed.last_modified = result.etag, result.last_modified
-                feed.title = result.title or feed.title
-                feed.kind = result.kind
-                feed.url = result.feed_url  # a home page led to its feed: poll that directly
-        except NewsbriefError as exc:
+        except NewsbriefError as exc:  # the feed's fault (or its site's): count it
             return self._failed(feed, exc, now)
+        outcome = PollOutcome(feed, result.status, disallowed=len(result.disallowed))
+        if result.status == "ok":
+            # Store or queue errors propagate without counting against the feed: its lease
+            # expires and a later run polls it again.
+            self._queue_new(feed, result, outcome, now)
+            feed.etag, feed.last_modified = result.etag, result.last_modified
+            feed.title = result.title or feed.title
+            feed.kind = result.kind
+            feed.url = result.feed_url  # a home page led to its feed: poll that directly
         feed.status, feed.failures, feed.last_error = "active", 0, None
         feed.last_result = result.status
         feed.next_poll_at = iso(now + feed.interval_minutes * 60)
@@ -472,8 +474,12 @@ class FeedPoller:
         def run(feed_id: str) -> PollOutcome | None:
             if time_left is not None and time_left() < POLL_STOP_MARGIN_SECONDS:
                 return None
-            feed = self.store.lease_feed(feed_id, self.clock(), POLL_LEASE_SECONDS)
-            return self.poll(feed) if feed is not None else None
+            try:
+                feed = self.store.lease_feed(feed_id, self.clock(), POLL_LEASE_SECONDS)
+                return self.poll(feed) if feed is not None else None
+            except NewsbriefError as exc:  # store trouble with one feed must not stop the run
+                stub = FeedRecord(id=feed_id, url="", interval_minutes=0, created_at="")
+                return PollOutcome(stub, "error", error=exc)
 
         with ThreadPoolExecutor(max_workers=POLL_CONCURRENCY) as pool:
             outcomes = list(pool.map(run, due))
