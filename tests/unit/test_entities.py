@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsbrief.entities import find_entities, load_gazetteer
 from newsbrief.errors import InvalidInput
 from newsbrief.models import Entity
@@ -188,3 +190,54 @@ def test_country_seen_only_by_its_abbreviation_gets_its_name() -> None:
     entities = by_name(find_entities("Officials in the U.S. and the UK said the deal was done."))
     assert entities["United States"].mentions == ["U.S."]
     assert entities["United Kingdom"].mentions == ["UK"]
+
+
+WIRE_WORDS = st.sampled_from(
+    [
+        "LONDON",
+        "1996-12-06",
+        "Mr.",
+        "the",
+        "of",
+        "U.S.",
+        "Bank",
+        "(",
+        ")",
+        "2",
+        "-",
+        "Inc",
+        "de",
+        "'s",
+        "O'Neill",
+        "pro-Israeli",
+        "SOCCER",
+        "Scorers",
+        ":",
+        "Halftime",
+        "\n",
+        "\r\n",
+        "A.",
+        "St.",
+        "&",
+        "Kowalczyk",
+        "said",
+        "İstanbul",
+        "ΑΘΗΝΑ",
+        "Maria",
+        "Lopez",
+        "German",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(st.text(max_size=300), st.lists(WIRE_WORDS, max_size=80).map(" ".join)),
+    st.sampled_from(["en", "de", None]),
+)
+def test_any_text_gives_well_formed_entities(text: str, language: str | None) -> None:
+    entities = find_entities(text, language=language)
+    assert [e.count for e in entities] == sorted((e.count for e in entities), reverse=True)
+    for entity in entities:
+        assert entity.name and entity.mentions and entity.count >= len(entity.mentions) >= 1
+        assert entity.type in ("PERSON", "ORGANIZATION", "LOCATION", "OTHER")
