@@ -40,6 +40,9 @@ MAX_HOST_INTERVAL = 30.0
 MAX_NEW_PER_RUN = 50
 # A sitemap index may list years of monthly archives: only the newest few can hold news.
 MAX_CHILD_SITEMAPS = 3
+# Entries checked against the store per run, newest first: a 50,000-URL sitemap is an
+# archive, and checking all of it every run would cost 500 batch reads for nothing new.
+MAX_CANDIDATES_PER_RUN = 1000
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, text/plain;q=0.5, text/html;q=0.3, */*;q=0.1"
@@ -413,7 +416,10 @@ class FeedPoller:
                    now: float) -> None:  # fmt: skip
         from .pipeline import brief_id
 
-        links = [FeedLink(brief_id(e.url), e.url, e.title, e.published) for e in result.entries]
+        links = [
+            FeedLink(brief_id(e.url), e.url, e.title, e.published)
+            for e in result.entries[:MAX_CANDIDATES_PER_RUN]
+        ]
         outcome.entries = len(links)
         # The cap counts NEW articles only: known ones cost nothing, so a feed with 500
         # entries still gets its 50 newest unseen articles queued each run.
