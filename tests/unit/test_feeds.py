@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from newsbrief.errors import InvalidFeed
 from newsbrief.feeds import clean_url, parse_date, parse_feed
 
@@ -226,3 +228,37 @@ def test_clean_url_keeps_meaningful_query() -> None:
     assert clean_url("https://a.example/p?id=3&utm_source=x&fbclid=y#top") == (
         "https://a.example/p?id=3"
     )
+
+
+# ---------------------------------------------------------------- fuzzing: never a crash
+
+ALL_FIXTURES = sorted(p.name for p in FEEDS.iterdir())
+
+
+def _parse_or_invalid(data: bytes) -> None:
+    try:
+        feed = parse_feed(data, base_url="https://fuzz.example/feed")
+    except InvalidFeed as exc:
+        assert exc.message
+        return
+    for entry in feed.entries:
+        assert entry.url.startswith(("http://", "https://"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    _parse_or_invalid(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(ALL_FIXTURES),
+    st.integers(min_value=0, max_value=4000),
+    st.integers(min_value=0, max_value=200),
+    st.binary(max_size=20),
+)
+def test_mutated_real_feeds_never_crash(name: str, at: int, cut: int, insert: bytes) -> None:
+    data = load(name)
+    at %= len(data) + 1
+    _parse_or_invalid(data[:at] + insert + data[at + cut :])
