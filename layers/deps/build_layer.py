@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -34,6 +35,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 CORE_SOURCE = REPO_ROOT / "layers" / "newsbrief"
+# Finished deps layers by fingerprint (see build_deps); .aws-sam/ is never committed.
+DEPS_CACHE = REPO_ROOT / ".aws-sam" / "deps-cache"
 
 # What Lambda runs (template.yaml: Runtime python3.13, Architectures arm64). manylinux2014 is the
 # oldest tag every dependency ships; Amazon Linux 2023's glibc 2.34 runs it and anything newer
@@ -192,13 +195,39 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+def _deps_fingerprint(requirements: list[str], host: bool) -> str:
+    """Everything the deps layer depends on: its requirements, their pins, this script."""
+    digest = hashlib.sha256()
+    digest.update(Path(__file__).read_bytes())
+    digest.update("\n".join(requirements).encode())
+    digest.update(f"host={host} python={sys.version_info[:2]}".encode())
+    for constraint in os.environ.get("PIP_CONSTRAINT", "").split():
+        digest.update(Path(constraint).read_bytes() if Path(constraint).is_file() else b"?")
+    return digest.hexdigest()[:20]
+
+
 def build_deps(out: Path, host: bool = False) -> None:
     """Install the runtime dependencies for the target into ``out`` and slim them down.
 
     ``host`` builds for the running interpreter and machine instead of Lambda's, so the very
-    same pruned tree can be imported and timed here (benchmarks/coldstart.py).
+    same pruned tree can be imported and timed here (benchmarks/coldstart.py). A finished
+    layer is kept in .aws-sam/deps-cache under its fingerprint: rebuilding unchanged
+    dependencies (every `make test`) is a copy instead of a minute of pip.
     """
     requirements = runtime_requirements()
+    cached = DEPS_CACHE / _deps_fingerprint(requirements, host)
+    if cached.is_dir():
+        _remove(out)
+        shutil.copytree(cached, out, symlinks=True)
+        return
+    _install_deps(out, requirements, host)
+    staging = cached.with_name(cached.name + ".tmp")
+    _remove(staging)
+    shutil.copytree(out, staging, symlinks=True)
+    staging.rename(cached)  # atomic: a half-written cache entry is never used
+
+
+def _install_deps(out: Path, requirements: list[str], host: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="newsbrief-wheels-") as wheelhouse:
         pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
         subprocess.run(
