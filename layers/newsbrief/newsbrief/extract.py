@@ -138,6 +138,9 @@ SENTENCE_END = frozenset(".!?…。！？")
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # An itemprop="articleBody" element is trusted when it holds this much paragraph text.
 MIN_ITEMPROP_BODY_CHARS = 100
+# ...and at least this share of the text of the best-scored container (a summary or teaser
+# wrongly marked as the body must not replace the real body).
+ITEMPROP_MIN_SHARE = 0.25
 # Comment sections are dropped when the page holds at least this much other paragraph text.
 MIN_TEXT_OUTSIDE_COMMENTS = 200
 # Widening to a parent needs the parent's extra text to be mostly article-like (not links)...
@@ -477,7 +480,11 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     if score[best] <= 0:
         return []
     # Marked up as the article body by the publisher: an explicit signal that beats scores.
-    marked = [c for c in walker.itemprop_body if good[c] >= MIN_ITEMPROP_BODY_CHARS]
+    marked = [
+        c
+        for c in walker.itemprop_body
+        if good[c] >= max(MIN_ITEMPROP_BODY_CHARS, ITEMPROP_MIN_SHARE * good[best])
+    ]
     if marked:
         best = max(marked, key=lambda c: good[c])
     best = _widen(walker, kept, best, good, junk)
