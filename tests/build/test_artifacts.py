@@ -105,6 +105,25 @@ def test_core_build_refuses_missing_generated_data(tmp_path: Path) -> None:
         build_layer.build_core(tmp_path / "out", source=source)
 
 
+def test_unchanged_deps_are_copied_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(build_layer, "DEPS_CACHE", tmp_path / "cache")
+    calls: list[Path] = []
+
+    def fake_install(out: Path, requirements: list[str], host: bool) -> None:
+        calls.append(out)
+        (out / "pkg").mkdir(parents=True)
+        (out / "pkg" / "__init__.py").write_text("VERSION = 1\n")
+
+    monkeypatch.setattr(build_layer, "_install_deps", fake_install)
+    build_layer.build_deps(tmp_path / "first", host=True)
+    build_layer.build_deps(tmp_path / "second", host=True)
+    assert len(calls) == 1, "the second build should have come from the cache"
+    assert (tmp_path / "second" / "pkg" / "__init__.py").read_text() == "VERSION = 1\n"
+    monkeypatch.setattr(build_layer, "runtime_requirements", lambda: ["lxml>=99"])
+    build_layer.build_deps(tmp_path / "third", host=True)
+    assert len(calls) == 2, "changed requirements must rebuild"
+
+
 # ------------------------------------------------------------------ the built artifacts
 
 
