@@ -75,4 +75,4 @@ deploy: build
 	$(SAM) deploy --config-env $(ENV)
 
 clean:
-	rm -rf $(VENV) .aws-sam build .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache
