@@ -28,8 +28,8 @@ from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "newsbrief" / "data"
 OUT_NAME = "gazetteer.txt"
-# Bumped whenever the file's layout changes, so a stale file is rebuilt rather than misread.
-FORMAT_VERSION = 2
+# Bumped whenever the file's layout or content rules change, so `--if-missing` rebuilds it.
+FORMAT_VERSION = 3
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
 FIRST_NAME_MAX_RANK = 1000
@@ -227,7 +227,7 @@ def build(out_dir: Path = OUT_DIR) -> Path:
             n for n, r in first.items() if r <= STRONG_NAME_RANK and not function(n)
         ),
         "first": sorted(n for n, r in first.items() if r > STRONG_NAME_RANK and not function(n)),
-        "last": sorted(n for n in last if not common(n)),
+        "last": sorted(n for n in last if not function(n)),
         "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
         "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
     }

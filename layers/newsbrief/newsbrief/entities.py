@@ -126,7 +126,7 @@ NOT_NAMES = frozenset(
     """I Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
     May June July August September October November December Jan Feb Mar Apr Jun Jul Aug
     Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun AM PM A.M. P.M. Mr Mrs Ms Dr
-    Halftime Half-time Attendance Scorers Scorer Standings""".split()
+    Halftime Half-time Attendance Scorers Scorer Standings Bowling Batting Extras""".split()
 )
 # Tokens that may sit inside a name between capitalized words.
 CONNECTORS = frozenset(
@@ -617,7 +617,7 @@ class _Tagger:
         if self.in_parens and nxt[:1].isdigit() and re.fullmatch(r"\d+(?:st|nd|rd|th)?", nxt):
             votes[PER] += W_STRONG  # "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": scorers
         if len(words) > 1 and (low_last in LOC_SUFFIXES or low_first in LOC_PREFIXES):
-            votes[LOC] += W_MEDIUM
+            votes[LOC] += W_STRONG
         if self.demonym(first) and len(words) > 1 and not votes:
             votes[MISC] += W_WEAK  # "Italian Open", "French Revolution"
 
