@@ -176,6 +176,12 @@ def test_line_breaks_inside_a_paragraph_are_kept_as_single_newlines() -> None:
     assert extract_article(html).text == f"{BODY[0]}\n{BODY[1]}"
 
 
+def test_double_line_breaks_separate_paragraphs() -> None:
+    post = f"{BODY[0]}<br><br>\n{BODY[1]}<br>{BODY[2]}"
+    html = f"<html><body><div class='post'>{post}</div></body></html>"
+    assert extract_article(html).text == f"{BODY[0]}\n\n{BODY[1]}\n{BODY[2]}"
+
+
 def test_entities_and_whitespace_are_normalised() -> None:
     html = (
         "<html><body><article><p>Caf&eacute; owners&nbsp;said   the\n rent &amp; rates rose "

@@ -264,9 +264,11 @@ class _Walker:
         self._chain: list[int] = []
         self._buffer: list[str] = []
         self._links = 0
+        self._after_break = False
 
     # -- blocks ---------------------------------------------------------------------------
     def _flush(self, tag: str, bad: bool) -> None:
+        self._after_break = False
         if not self._buffer:
             return
         raw = "".join(self._buffer)
@@ -362,6 +364,8 @@ class _Walker:
                 if link_depth:
                     self._links += len(node)
                 self._buffer.append(node)
+                if self._after_break and not node.isspace():
+                    self._after_break = False
                 continue
             if not isinstance(node, Tag):
                 continue  # comments, doctypes, processing instructions
@@ -374,7 +378,11 @@ class _Walker:
                     self.signals.add_meta("image", attrs.get("src", ""))
                 continue
             if name == "br":
-                self._buffer.append(_BREAK)
+                if self._after_break:  # <br><br> separates paragraphs in br-formatted text
+                    self._flush(current[0], bad_depth > 0)
+                else:
+                    self._buffer.append(_BREAK)
+                    self._after_break = True
                 continue
             if name in ("meta", "link", "title"):
                 self._collect_tag(node)
