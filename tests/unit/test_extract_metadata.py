@@ -180,3 +180,9 @@ def test_jsonld_graph_is_searched() -> None:
         ["Rosa Delgado"],
         "County Courier",
     )
+
+
+def test_unparseable_urls_are_dropped_not_raised() -> None:
+    head = '<link rel="canonical" href="http://[::1"><meta property="og:image" content="//[x">'
+    article = extract_article(page(head), "http://[broken/2024/01/02/x")
+    assert (article.canonical_url, article.top_image, article.published) == (None, None, None)

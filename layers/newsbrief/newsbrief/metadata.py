@@ -370,7 +370,10 @@ def to_iso8601(raw: str | None) -> str | None:
 def _url_date(url: str | None) -> str | None:
     if not url:
         return None
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
     match = _URL_DATE_RE.search(path)
     if match is None:
         match = _URL_COMPACT_DATE_RE.search(path)
@@ -476,8 +479,12 @@ def _absolute(href: str | None, base: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith(("javascript:", "data:", "mailto:")):
         return None
-    absolute = urljoin(base, href) if base else href
-    return absolute if urlsplit(absolute).scheme in ("http", "https") or not base else None
+    try:
+        absolute = urljoin(base, href) if base else href
+        scheme = urlsplit(absolute).scheme
+    except ValueError:  # "http://[broken" and other unparseable URLs
+        return None
+    return absolute if scheme in ("http", "https") or not base else None
 
 
 def find_canonical(signals: Signals, url: str | None) -> str | None:
