@@ -1,10 +1,206 @@
-"""Summarize stage: an extractive summary on sumy, with a tokenizer that needs no downloads."""
+"""Summarize stage: an extractive summary on sumy's stemmers and stop words, no downloads needed.
+
+The scorer is Edmundson's recipe (sumy's ``EdmundsonSummarizer``: location, title and cue
+words added up) with LexRank's continuous degree centrality (sumy's ``LexRankSummarizer``)
+as its content term, tuned for news:
+
+* centrality: a sentence's summed cosine similarity to every other sentence, computed in
+  linear time as its similarity to the sum of all (normalized) sentence vectors, so long
+  articles need no cap;
+* lead: news is written as an inverted pyramid, so early sentences get a bonus, and long
+  sentences (over ``LONG_SENTENCE`` words) and sentences opening with a quote a penalty;
+  these count fully for short summaries and fade out as the summary grows towards half the
+  article, where covering the article (centrality) matters more than its lead;
+* title: words shared with the headline, when there is one.
+
+Sentences that never make a good summary line are dropped first: "Read more"/"Click here"
+lines, captions and headings (no closing punctuation), short pull-quote fragments, and a
+dateline with nothing after it; a leading dateline ("LONDON (CNN) --") is cut from the
+sentence that carries it. Near-duplicates of a chosen sentence are skipped.
+
+The weights were set on the DEV halves of ../shared/data/summarization (CNN highlights and
+BBC extracts) and checked on the other half; benchmarks/summaries.py prints the scores.
+sumy pulls in NLTK (~0.5 s), so it is imported only when the first summary is made.
+"""
 
 from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import cache, lru_cache
+
+from .errors import InvalidInput
+from .language import LANGUAGE_NAMES, normalize_language, stop_words
+from .sentences import split_paragraphs, split_sentences, tokenize_words
+
+# Lead bonus of the first sentence, in units of the best centrality (which is scaled to 1):
+# the first sentence of a news story beats anything but a clearly more central sentence.
+LEAD_WEIGHT = 1.67
+# Sentences over which the lead bonus decays by 1/e: most highlights come from the first dozen.
+LEAD_DECAY = 12.0
+# Sentences longer than this many words are run-ons or lists that crowd out a short summary.
+LONG_SENTENCE = 40
+LONG_PENALTY = 0.67
+# A sentence opening with a quote is someone's reaction, rarely the news itself.
+QUOTE_PENALTY = 0.67
+# The lead terms count fully while the summary takes at most LEAD_FULL of the sentences and
+# not at all from LEAD_NONE on (between, linearly): a long extract should cover the article.
+LEAD_FULL = 0.2
+LEAD_NONE = 0.4
+# Share of the headline's words a sentence contains, in units of the best centrality.
+TITLE_WEIGHT = 0.1
+# Cosine similarity (of stemmed content words) from which a sentence repeats a chosen one.
+NEAR_DUPLICATE = 0.85
+# Quoted sentences shorter than this, with no attribution, are pull-quote fragments.
+PULL_QUOTE_WORDS = 8
+# A sentence with fewer words than this after its dateline is cut is no sentence.
+MIN_WORDS = 3
+# Stemmed words remembered (across calls: news vocabulary repeats); bounds memory on Lambda.
+STEM_CACHE_SIZE = 100_000
+
+_QUOTES = "\"'“”‘’«»„"
+_DATELINE = re.compile(
+    # "(CNN)", "LONDON (Reuters) -", "Kano, Nigeria (CNN)": a place of capitalized words,
+    # then a parenthesized source, at the very start of the article.
+    r"^(?:[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){0,4}\s*)?\([A-Z][\w .&'’-]{0,40}\)"
+    r"\s*(?:--|[-—–:])?\s*"
+)
+_BOILERPLATE = re.compile(
+    r"^\s*(?:read more|more:|related:|see also|watch:|photos?:|video:|image:|caption:|"
+    r"follow (?:us|@?\w+) on|sign up|subscribe|share this|editor'?s note|advertisement|"
+    r"copyright|all rights reserved|©)"
+    r"|click here|contributed to this report|(?:^|\s)(?:getty images|ap photo)\b",
+    re.IGNORECASE,
+)
+# A sentence ends in . ! ? or an ellipsis, maybe followed by closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"""[.!?…][\"'”’»)\]]*\s*$""")
+_ATTRIBUTION = re.compile(r"""[\"”»]\s*,?\s*\w""")
+
+
+def strip_dateline(sentence: str) -> str:
+    """``sentence`` without a leading news dateline such as "(CNN)" or "LONDON (Reuters) --"."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
+def _is_candidate(sentence: str, alone: bool) -> bool:
+    """Whether a sentence may stand in a summary; ``alone``: it is a paragraph by itself."""
+    if _BOILERPLATE.search(sentence) or not _ENDS_SENTENCE.search(sentence):
+        return False
+    words = tokenize_words(sentence)
+    if len(words) < MIN_WORDS:
+        return False
+    # A short quote set apart as its own paragraph, with no "she said", is a pull quote
+    # (inside a paragraph, the same sentence is just part of a longer quotation).
+    if alone and sentence[0] in _QUOTES and len(words) < PULL_QUOTE_WORDS:
+        return not _ATTRIBUTION.search(sentence[1:])
+    return True
+
+
+@cache  # keyed by normalized two-letter codes only, so it stays small
+def _stemmer(language: str | None) -> Callable[[str], str]:
+    """The sumy stemmer for a language, behind a cache; plain lower-casing when it has none."""
+    name = LANGUAGE_NAMES.get(language or "")
+    if name is None:
+        return str.lower
+    from sumy.nlp.stemmers import Stemmer  # imports NLTK's Snowball: only when first needed
+
+    try:
+        stem = Stemmer(name)
+    except LookupError:  # sumy knows no stemmer for it (e.g. Korean): words stay whole
+        return str.lower
+
+    @lru_cache(maxsize=STEM_CACHE_SIZE)
+    def cached(word: str) -> str:
+        return stem(word.lower())
+
+    return cached
+
+
+def _vectors(sentences: list[str], language: str | None) -> list[Counter[str]]:
+    stem = _stemmer(language)
+    stops = stop_words(language)
+    return [
+        Counter(stem(w) for w in tokenize_words(s) if w.lower() not in stops) for s in sentences
+    ]
+
+
+def _normalized(vector: Counter[str]) -> dict[str, float]:
+    norm = math.sqrt(sum(c * c for c in vector.values()))
+    return {w: c / norm for w, c in vector.items()} if norm else {}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
+def _centrality(units: list[dict[str, float]]) -> list[float]:
+    """Each sentence's summed cosine similarity to all others, scaled so the best is 1."""
+    total: Counter[str] = Counter()
+    for unit in units:
+        total.update(unit)
+    # sum_j cos(i, j) = u_i . (sum_j u_j) - u_i . u_i, and u_i . u_i is 1 (or 0 if empty).
+    scores = [max(0.0, _cosine(u, total) - (1.0 if u else 0.0)) for u in units]
+    best = max(scores, default=0.0)
+    return [s / best for s in scores] if best > 0 else scores
+
+
+def _scores(
+    sentences: list[str], units: list[dict[str, float]], count: int, title_words: set[str]
+) -> list[float]:
+    share = count / len(sentences)
+    lead = min(1.0, max(0.0, (LEAD_NONE - share) / (LEAD_NONE - LEAD_FULL)))
+    scores = []
+    for i, (sentence, centrality) in enumerate(zip(sentences, _centrality(units), strict=True)):
+        score = centrality
+        if lead:
+            words = len(sentence.split())
+            score += lead * (
+                LEAD_WEIGHT * math.exp(-i / LEAD_DECAY)
+                - LONG_PENALTY * (words > LONG_SENTENCE)
+                - QUOTE_PENALTY * (sentence[0] in _QUOTES)
+            )
+        if title_words:
+            score += TITLE_WEIGHT * len(title_words & units[i].keys()) / len(title_words)
+        scores.append(score)
+    return scores
 
 
 def summarize_text(
     text: str, sentences: int = 3, language: str | None = "en", title: str | None = None
 ) -> list[str]:
-    """Return up to ``sentences`` sentences taken verbatim from ``text``, in document order."""
-    raise NotImplementedError
+    """Return up to ``sentences`` sentences taken verbatim from ``text``, in document order.
+
+    ``language`` (ISO 639-1) picks the sentence rules, stemmer and stop words; an unknown
+    or missing language gets generic rules, no stemming and no stop words. ``title`` (the
+    headline) favours the sentences that share its words. A text with fewer usable
+    sentences than asked returns all of them; an empty text returns ``[]``.
+    """
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string")
+    if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 0:
+        raise InvalidInput(f"sentences must be a whole number >= 0, got {sentences!r}")
+    code = normalize_language(language)
+    paragraphs = [split_sentences(p, code) for p in split_paragraphs(text)]
+    found = [(s, len(p) == 1) for p in paragraphs for s in p]
+    if not found or sentences == 0:
+        return []
+    found[0] = (strip_dateline(found[0][0]) or found[0][0], found[0][1])
+    candidates = [s for s, alone in found if _is_candidate(s, alone)]
+    if not candidates:  # nothing but headings or fragments: better them than nothing
+        candidates = [s for s, _ in found if tokenize_words(s)]
+    if len(candidates) <= sentences:
+        return candidates
+    units = [_normalized(v) for v in _vectors(candidates, code)]
+    title_words = set(_vectors([title], code)[0]) if title else set()
+    scores = _scores(candidates, units, sentences, title_words)
+    chosen: list[int] = []
+    for i in sorted(range(len(candidates)), key=lambda k: (-scores[k], k)):
+        if all(_cosine(units[i], units[j]) < NEAR_DUPLICATE for j in chosen):
+            chosen.append(i)
+            if len(chosen) == sentences:
+                break
+    return [candidates[i] for i in sorted(chosen)]
