@@ -140,6 +140,12 @@ def test_full_visible_text_wins_over_a_teaser_article_body() -> None:
     assert article.text.split("\n\n") == BODY
 
 
+def test_html_inside_jsonld_article_body_is_reduced_to_paragraphs() -> None:
+    body = "".join(f"<p>{p.replace('and', '<em>and</em>')}</p>" for p in BODY)
+    article = extract_article(_page(BODY[:1], body), "https://example.com/a")
+    assert article.text.split("\n\n") == BODY
+
+
 def test_jsonld_body_stands_in_when_the_page_shows_no_text() -> None:
     article = extract_article(_page([], "\n\n".join(BODY)), "https://example.com/a")
     assert article.text.split("\n\n") == BODY

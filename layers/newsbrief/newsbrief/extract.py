@@ -83,7 +83,9 @@ SEMANTIC_BOUNDARIES = frozenset({"article", "main"})
 TEASER_TAGS = frozenset({"article", "li"})
 
 # Class/id words of comment sections: dropped even when longer than the article itself.
-_COMMENT_HINT_RE = re.compile(r"comment|disqus|respond\b|replies|discussion|forum|talkback")
+_COMMENT_HINT_RE = re.compile(
+    r"comment|komment|comentari|disqus|respond\b|replies|discussion|forum|talkback"
+)
 # Class/id words of other boilerplate (word-ish boundaries so "shadow" never reads as "ad").
 _NEG_HINT_RE = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscri\w*|cookie|consent|gdpr|"
@@ -156,6 +158,8 @@ WIDEN_MIN_CHARS = 150
 PAYWALL_MAX_SHARE = 0.7
 # The visible text must agree with the articleBody (most visible words appear in it).
 BODY_AGREEMENT = 0.6
+_BODY_BREAK_RE = re.compile(r"<br\s*/?>|</p\s*>|</h[1-6]\s*>|</li\s*>", re.IGNORECASE)
+_BODY_TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 # The walker stops descending beyond this depth; real pages stay far below it, and lxml
 # itself caps HTML nesting at 256 levels.
 MAX_DEPTH = 400
@@ -632,7 +636,14 @@ def _apply_jsonld_body(text: str, body: str | None) -> str:
 
 
 def _paragraphs(body: str) -> str:
-    """JSON-LD bodies come as one string; keep their line breaks as paragraph breaks."""
+    """JSON-LD bodies come as one string; keep their line breaks as paragraph breaks.
+
+    Some sites put HTML in ``articleBody``: paragraph and line-break tags become breaks and
+    other tags go (the markup is small and trusted as text only, so a regex is enough).
+    """
+    if "<" in body:
+        body = _BODY_BREAK_RE.sub("\n", body)
+        body = _BODY_TAG_RE.sub("", body)
     body = html_unescape(body) if "&" in body else body
     lines = [" ".join(line.split()) for line in re.split(r"\n\s*\n|\r\n|\n", body)]
     return "\n\n".join(line for line in lines if line)
