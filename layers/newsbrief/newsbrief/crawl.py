@@ -292,6 +292,9 @@ POLL_LEASE_SECONDS = 300.0
 MAX_QUEUE_DELAY_SECONDS = 900
 # Feeds polled at once in one run: fetches wait on the network, not the CPU.
 POLL_CONCURRENCY = 8
+# A poll may take the whole fetch deadline (25 s) plus the store writes: a run with less time
+# left than this starts no new poll.
+POLL_STOP_MARGIN_SECONDS = 40.0
 
 Enqueue = Callable[[list[tuple[str, int]]], None]
 """Queues ``(url, delay_seconds)`` pairs for the worker; raises a NewsbriefError on failure."""
@@ -491,7 +494,3 @@ class FeedPoller:
             outcomes = list(pool.map(run, due))
         return [o for o in outcomes if o is not None]
 
-
-# A poll may take the whole fetch deadline (25 s) plus the store writes: a run with less time
-# left than this starts no new poll.
-POLL_STOP_MARGIN_SECONDS = 40.0
