@@ -34,6 +34,14 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
     return event
 
 
+def _summarize_event() -> dict[str, Any]:
+    # One of the repository's own realistic article pages: the whole brief path, no network.
+    page = REPO / "tests" / "fixtures" / "articles" / "tram_line.html"
+    event = _event("api_summarize")
+    event["body"] = json.dumps({"html": page.read_text(encoding="utf-8"), "sentences": 3})
+    return event
+
+
 class _Context:
     function_name = "bench"
     memory_limit_in_mb = 1024
@@ -97,8 +105,10 @@ def main() -> None:
             ),
             "GET /articles?limit=20": lambda i: _event("api_articles_list", query={"limit": "20"}),
             "GET /health": lambda i: _event("api_health"),
+            "POST /summarize (html)": lambda i: _summarize_event(),
         }
         ctx = _Context()
+        handler(_summarize_event(), _Context())  # load the stages once, as a warm function has
         for name, make in cases.items():
             per_run = []
             for _ in range(args.runs):
