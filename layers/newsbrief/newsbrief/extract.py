@@ -279,6 +279,8 @@ class _Walker:
         self._buffer = []
         links = self._links
         self._links = 0
+        if raw.isspace():  # most flushes: the whitespace between block tags
+            return
         if tag == "pre":  # preformatted text keeps its line breaks
             raw = raw.replace("\n", _BREAK)
         lines = [" ".join(line.split()) for line in raw.split(_BREAK)]
@@ -451,10 +453,17 @@ def _hidden(attrs: dict[str, str]) -> bool:
 
 
 def _is_byline(attrs: dict[str, str]) -> bool:
+    if not attrs:
+        return False
     if attrs.get("rel") == "author" or attrs.get("itemprop") == "author":
         return True
     cls = attrs.get("class")
-    return bool(cls and _BYLINE_HINT_RE.search(cls.lower()))
+    return bool(cls) and _byline_class(cls)
+
+
+@lru_cache(maxsize=4096)
+def _byline_class(cls: str) -> bool:
+    return _BYLINE_HINT_RE.search(cls.lower()) is not None
 
 
 def _choose_blocks(walker: _Walker) -> list[_Block]:
