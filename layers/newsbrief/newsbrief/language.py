@@ -14,21 +14,28 @@ from importlib import resources
 
 from .sentences import tokenize_words
 
-# ISO 639-1 code -> the language name sumy uses for its stemmers and stop-word files.
+# ISO 639-1 code -> the language name sumy uses for its stemmers and stop-word files (sumy
+# has stemmers for all of these, via NLTK's Snowball, but stop words for some only).
 LANGUAGE_NAMES: dict[str, str] = {
     "ar": "arabic",
     "cs": "czech",
+    "da": "danish",
     "de": "german",
     "el": "greek",
     "en": "english",
     "es": "spanish",
+    "fi": "finnish",
     "fr": "french",
     "he": "hebrew",
+    "hu": "hungarian",
     "it": "italian",
     "ja": "japanese",
     "ko": "korean",
+    "nl": "dutch",
+    "no": "norwegian",
     "pl": "polish",
     "pt": "portuguese",
+    "ro": "romanian",
     "ru": "russian",
     "sk": "slovak",
     "sv": "swedish",

@@ -94,7 +94,7 @@ def _is_candidate(sentence: str, alone: bool) -> bool:
     # A short quote set apart as its own paragraph, with no "she said", is a pull quote
     # (inside a paragraph, the same sentence is just part of a longer quotation).
     if alone and sentence[0] in _QUOTES and len(words) < PULL_QUOTE_WORDS:
-        return not _ATTRIBUTION.search(sentence[1:])
+        return bool(_ATTRIBUTION.search(sentence[1:]))
     return True
 
 
@@ -108,7 +108,10 @@ def _stemmer(language: str | None) -> Callable[[str], str]:
 
     try:
         stem = Stemmer(name)
-    except LookupError:  # sumy knows no stemmer for it (e.g. Korean): words stay whole
+        # Some of sumy's stemmers need an optional package (Polish: pystempel) and only
+        # say so on their first word: find out now, once.
+        stem("probe")
+    except (LookupError, ValueError, ImportError):  # no usable stemmer: words stay whole
         return str.lower
 
     @lru_cache(maxsize=STEM_CACHE_SIZE)
