@@ -153,8 +153,13 @@ class FunctionRuntime:
 
     def warm(self) -> bool:
         """Start the environments now (cold starts before the first request); True if ready."""
-        futures = [self._pool.submit(_ready) for _ in range(self.concurrency)]
-        return all(f.result() for f in futures)
+        try:
+            futures = [self._pool.submit(_ready) for _ in range(self.concurrency)]
+            return all(f.result() for f in futures)
+        except BrokenProcessPool as exc:
+            log.error("%s: execution environment died while starting: %s", self.spec.name, exc)
+            self._pool = self._new_pool()
+            return False
 
     def invoke(self, event: Any) -> Invocation:
         """Invoke the handler with ``event`` and wait for it (at most the function's Timeout)."""
@@ -186,5 +191,5 @@ class FunctionRuntime:
         return Invocation(payload, error)
 
     def close(self) -> None:
-        """Stop the environments."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the environments (waits for the invocation in flight, if any)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

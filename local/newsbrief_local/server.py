@@ -10,6 +10,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ _LOCAL_AWS_ENV = {
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_SESSION_TOKEN": "local",
 }
+# Longest wait for pollers (one SQS long poll) and timers when stopping.
+STOP_JOIN_S = 3.0
 _REMOVED_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_ROLE_ARN")
 
 
@@ -166,7 +169,8 @@ class LocalStack:
         self._http = make_server(self.gateway, self.config.host, self.config.port)
         host, port = self._http.server_address[:2]
         self.url = f"http://{host}:{port}"
-        self._spawn(self._http.serve_forever, "gateway")
+        # A short poll interval: shutdown() waits for the loop to notice (0.5 s by default).
+        self._spawn(lambda: self._http.serve_forever(poll_interval=0.1), "gateway")
 
     def _start_sources(self) -> None:
         assert self.stack is not None
@@ -219,11 +223,13 @@ class LocalStack:
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
-        for thread in self._threads:
-            thread.join(timeout=3)
-        for runtime in self.runtimes.values():
-            runtime.close()
-        if self._moto is not None:
+        # Function processes wind down in parallel while pollers finish their long poll.
+        with ThreadPoolExecutor(max_workers=max(1, len(self.runtimes))) as pool:
+            list(pool.map(lambda r: r.close(), self.runtimes.values()))
+            deadline = time.monotonic() + STOP_JOIN_S
+            for thread in self._threads:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if self._moto is not None:  # last: pollers and functions talk to it until they stop
             self._moto.stop()
 
     def __enter__(self) -> LocalStack:
