@@ -60,10 +60,14 @@ def build_brief(
 ) -> Brief:
     """Summarize an extracted article and list its entities: the shared tail of every path."""
     from .entities import find_entities
+    from .sentences import split_paragraphs
     from .summarize import summarize_text
 
     sentences = _check_sentences(sentences)
-    text = article.text.strip()
+    # One canonical layout (paragraphs split by a blank line, hard wraps and odd line breaks
+    # joined the way the sentence splitter joins them) so that every summary sentence is a
+    # verbatim substring of the text the brief publishes.
+    text = "\n\n".join(split_paragraphs(article.text))
     if not text:
         raise NoArticle("no article text found")
     language = article.language
