@@ -99,6 +99,42 @@ def test_comments_longer_than_the_article_are_not_taken_for_it() -> None:
     assert "Every spring" in article.text and "Patricia" not in article.text
 
 
+def test_comments_without_class_hints_are_not_taken_for_the_article() -> None:
+    # Obfuscated class names (CSS modules): only the structure says "list of posts".
+    opinions = [
+        "I have lived here for eleven years and the water has never been this clear in summer. "
+        "Whatever the authority changed at the treatment works, it is working, and I hope the "
+        "council keeps paying for it instead of cutting the budget again next spring.",
+        "The hose ban was overdue in my view. Half my street was watering lawns at noon in a "
+        "heatwave. Lifting it now is fine but they should bring it back at the first sign of a "
+        "dry spell rather than waiting until the reservoirs are nearly empty again.",
+    ]
+    comments = "".join(
+        f'<div class="x9f2"><div class="k3a"><b>Reader {i}</b> '
+        f"<span>March {i + 3}, 2024 at 10:{i}5 am</span></div>"
+        f"<p>{opinions[i % 2]}</p><div><a href='#r{i}'>Reply</a></div></div>"
+        for i in range(8)
+    )
+    article = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (
+        "<html><body><div class='a81'><h1>Water</h1>"
+        f"<div class='q7'>{article}</div><div class='z0'><h2>8 replies</h2>{comments}</div>"
+        "</div></body></html>"
+    )
+    assert len(comments) > 2 * len(article)
+    assert extract_article(html).text.split("\n\n") == BODY
+
+
+def test_a_live_blog_of_dated_posts_is_the_article() -> None:
+    posts = "".join(
+        f"<div class='entry'><div class='stamp'>March 5, 2024 at 1{i}:00 pm</div><p>{p}</p></div>"
+        for i, p in enumerate(BODY)
+    )
+    aside = "<div class='more'><p>Sign up to hear about every new story we publish first.</p></div>"
+    html = f"<html><body><h1>Live</h1><div class='posts'>{posts}</div>{aside}</body></html>"
+    assert extract_article(html).text.split("\n\n") == BODY
+
+
 # --- JSON-LD articleBody ----------------------------------------------------------------
 
 BODY = [

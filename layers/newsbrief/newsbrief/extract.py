@@ -143,12 +143,21 @@ MAX_DATELINE_EXTRA_WORDS = 3
 # Lines just above the article that are searched for its byline and dateline.
 MAX_HEADER_LINES = 8
 _WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers don't count
+# A timestamp in a short line: a date, a clock time or "3 hours ago".
+_TIMESTAMP_RE = re.compile(_DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?…。！？")
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
 # paragraph text: then it is a wrapper of the article ("has-sidebar", "paywall"). Measured on
 # DEV: hinted boilerplate holds at most ~35% of a page's paragraph text, wrappers 50% or more.
 HINT_OVERRIDE_SHARE = 0.45
+# A container with at least this many timestamp lines, one per two paragraphs or more, is a
+# list of posts (comments without class hints, teaser lists); its score is cut to a fifth.
+MIN_POST_STAMPS = 3
+POST_STAMP_SHARE = 0.5
+POST_LIST_PENALTY = 0.2
+# A dated container with at most this many paragraphs is one post, not an article.
+MAX_POST_PARAGRAPHS = 2
 # An itemprop="articleBody" element is trusted when it holds this much paragraph text.
 MIN_ITEMPROP_BODY_CHARS = 100
 # ...and at least this share of the text of the best-scored container (a summary or teaser
@@ -502,18 +511,34 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     score = [0.0] * count
     good = [0] * count
     junk = [0] * count
+    paragraphs = [0] * count
+    stamps = [0] * count
     for block in kept:
         if block.paragraph_like:
             weight = block.length * (LIST_ITEM_WEIGHT if block.tag == "li" else 1.0)
             for distance, cid in enumerate(reversed(block.chain)):
                 score[cid] += weight / (1 + max(0, distance - 1))
                 good[cid] += weight
+                paragraphs[cid] += 1
         else:
+            stamped = block.length <= MAX_LABEL_CHARS and _TIMESTAMP_RE.search(block.text)
             for cid in block.chain:
                 junk[cid] += block.length
+                if stamped:
+                    stamps[cid] += 1
+    unpenalized_best = max(range(count), key=lambda c: (score[c], -c))
+    for cid in range(count):
+        # Paragraphs that each come with their own timestamp are posts (comments, teasers),
+        # not an article: this catches comment sections whose markup carries no hint.
+        if _posts(stamps[cid], paragraphs[cid]):
+            score[cid] *= POST_LIST_PENALTY
     best = max(range(count), key=lambda c: (score[c], -c))
     if score[best] <= 0:
         return []
+    if best != unpenalized_best and stamps[best] and paragraphs[best] <= MAX_POST_PARAGRAPHS:
+        # The penalty only narrowed the choice to one dated post: the posts are the page's
+        # content (a live blog), not comments beside an article.
+        best = unpenalized_best
     # Marked up as the article body by the publisher: an explicit signal that beats scores.
     marked = [
         c
@@ -522,7 +547,10 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     ]
     if marked:
         best = max(marked, key=lambda c: good[c])
-    best = _widen(walker, kept, best, good, junk)
+    posts = [
+        _posts(stamps[c] - stamps[best], paragraphs[c] - paragraphs[best]) for c in range(count)
+    ]
+    best = _widen(walker, kept, best, good, junk, posts)
     return [b for b in kept if best in b.chain and not _link_list(b)]
 
 
@@ -535,7 +563,19 @@ def _link_list(block: _Block) -> bool:
     return block.tag not in CELL_TAGS or "\n" in block.text or len(block.text.split()) > 3
 
 
-def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk: list[int]) -> int:
+def _posts(stamps: int, paragraphs: int) -> bool:
+    """Whether a run of blocks with these counts reads as a list of dated posts."""
+    return stamps >= MIN_POST_STAMPS and stamps >= POST_STAMP_SHARE * paragraphs
+
+
+def _widen(
+    walker: _Walker,
+    kept: list[_Block],
+    best: int,
+    good: list[int],
+    junk: list[int],
+    posts: list[bool],
+) -> int:
     """Widen the chosen container while its parent adds article-like text, not teasers.
 
     Bodies split around an ad slot or an inline widget need this; related-story lists beside
@@ -547,6 +587,8 @@ def _widen(walker: _Walker, kept: list[_Block], best: int, good: list[int], junk
         if walker.tags[best] in SEMANTIC_BOUNDARIES and good[best]:
             break
         parent = walker.parent[best]
+        if posts[parent]:
+            break  # what the parent adds is a list of dated posts (comments), not more body
         extra_junk = junk[parent] - junk[best]
         extra_good = 0
         if good[parent] > good[best]:
