@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import signal
 import statistics
 import sys
 import threading
@@ -437,6 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=["count", "stack", "both"], default="both")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    # A SIGTERM (e.g. `timeout`) must still run the finally blocks that stop the stack.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.part in ("count", "both"):
         print_counts(count_part())
     if args.part in ("stack", "both"):
