@@ -262,3 +262,17 @@ def test_mutated_real_feeds_never_crash(name: str, at: int, cut: int, insert: by
     data = load(name)
     at %= len(data) + 1
     _parse_or_invalid(data[:at] + insert + data[at + cut :])
+
+
+@pytest.mark.parametrize(
+    "link", ["http://[broken/a", "https://host:99999/a", "http://[::1/x", "//[/x"]
+)
+def test_malformed_links_are_skipped_not_fatal(link: str) -> None:
+    data = (
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://[bad/">'
+        f'<entry><link href="{link}"/></entry>'
+        f'<entry><link href="https://ok.example/b"/></entry></feed>'
+    ).encode()
+    assert [e.url for e in parse_feed(data, "https://s.example/f").entries] == [
+        "https://ok.example/b"
+    ]

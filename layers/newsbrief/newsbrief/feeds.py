@@ -194,17 +194,24 @@ def _absolute(href: str | None, base: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
-    url = urljoin(base, href) if base else href
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None  # javascript:, mailto:, tag: URIs, or a relative link with no base
-    return clean_url(url)
+    try:
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None  # javascript:, mailto:, tag: URIs, or a relative link with no base
+        return clean_url(url)
+    except ValueError:  # "http://[broken", "http://host:99999": not a link we can follow
+        return None
 
 
 def _base(el: etree._Element, inherited: str | None) -> str | None:
     own = el.get(XML_BASE)
     if own:
-        return urljoin(inherited, own.strip()) if inherited else own.strip()
+        try:
+            return urljoin(inherited, own.strip()) if inherited else own.strip()
+        except ValueError:  # a malformed xml:base is ignored, not fatal
+            return inherited
     return inherited
 
 
