@@ -6,32 +6,14 @@ read the same lines, so a metric that silently stops being emitted fails here.
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
+import os
+import subprocess
+import sys
 from typing import Any
 
-import pytest
-
-from tests.integration.conftest import api_event, sqs_event
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    """What the powertools loggers write. Their handlers keep the stream they were created
-    with (pytest's capture of an earlier test, maybe), so point them at a buffer instead."""
-    buffer = io.StringIO()
-    handlers = [
-        handler
-        for logger in [logging.getLogger(name) for name in logging.root.manager.loggerDict]
-        for handler in logger.handlers
-        if isinstance(handler, logging.StreamHandler)
-    ]
-    previous = [handler.setStream(buffer) for handler in handlers]
-    yield buffer
-    for handler, stream in zip(handlers, previous, strict=True):
-        handler.setStream(stream)
+from tests.conftest import REPO_ROOT
+from tests.integration.conftest import api_event
 
 
 def _lines(text: str) -> list[dict[str, Any]]:
@@ -58,24 +40,70 @@ def _metrics(lines: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], dic
     return found
 
 
-def test_failed_briefs_are_counted_per_error_code(call_worker, site, capsys):
-    refused = "http://169.254.169.254/latest/meta-data/"
-    broken = site.url("/broken")
-    capsys.readouterr()
-    failed = call_worker(sqs_event([{"url": refused}, {"url": broken}]))
-    assert failed == ["msg-001"]  # only the transient failure is retried
-    metrics = _metrics(_lines(capsys.readouterr().out))
-    codes = sorted(d["code"] for name, d, _ in metrics if name == "BriefFailures")
-    assert codes == ["destination_refused", "fetch_failed"]
-    for name, dims, doc in metrics:
-        if name == "BriefFailures":
-            assert dims["service"].startswith("newsbrief-")  # POWERTOOLS_SERVICE_NAME
-            assert doc["BriefFailures"] in (1, 1.0, [1.0])
+# A fresh worker process, as on Lambda: the function's environment is set before any import, so
+# every module's logger and metrics see the function's service name (in-process, an earlier
+# test may have imported them under another environment).
+WORKER_PROBE = r"""
+import json, os, sys
+import boto3
+from moto import mock_aws
+from newsbrief_local.template import deploy_template
+
+with mock_aws():
+    stack = deploy_template(boto3.client("dynamodb"), boto3.client("sqs"))
+    os.environ.update(stack.function("WorkerFunction").environment)
+    from functions.worker.app import handler
+
+    event = json.load(open("events/worker_sqs.json"))
+    record = event["Records"][0]
+    record["messageId"] = "msg-refused"
+    record["body"] = json.dumps({"url": "http://169.254.169.254/latest/meta-data/"})
+
+    class Context:
+        function_name = "worker"
+        memory_limit_in_mb = 1024
+        invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:worker"
+        aws_request_id = "req-1"
+        def get_remaining_time_in_millis(self):
+            return 120000
+
+    print(json.dumps({"result": handler({"Records": [record]}, Context())}))
+"""
 
 
-def test_new_brief_records_duration_length_and_a_correlated_log(
-    call_api, site, stages, capsys, log_stream
-):
+def test_failed_brief_is_counted_by_code_and_logged_with_the_message_id():
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_DEV": "false",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER_PROBE],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = _lines(out.stdout)
+    result = next(line["result"] for line in lines if "result" in line)
+    assert result == {"batchItemFailures": []}  # refused is permanent: recorded, not retried
+    failures = [(d, doc) for name, d, doc in _metrics(lines) if name == "BriefFailures"]
+    assert [d["code"] for d, _ in failures] == ["destination_refused"]
+    assert failures[0][0]["service"] == "newsbrief-worker"
+    logs = [line for line in lines if "level" in line]
+    rejected = [line for line in logs if line.get("code") == "destination_refused"]
+    assert rejected, f"the rejection was not logged: {logs}"
+    assert all(line.get("correlation_id") == "msg-refused" for line in rejected)
+    assert all(line.get("service") == "newsbrief-worker" for line in logs)
+
+
+def test_new_brief_records_duration_and_article_length(call_api, site, stages, capsys):
     event = api_event("api_articles_create", body={"url": site.url("/news/tram_line")})
     capsys.readouterr()
     result = call_api(event)
@@ -87,8 +115,3 @@ def test_new_brief_records_duration_length_and_a_correlated_log(
     words = metrics["ArticleWords"]["ArticleWords"]
     assert (duration[0] if isinstance(duration, list) else duration) > 0
     assert (words[0] if isinstance(words, list) else words) == result.body["word_count"]
-    # Every log line of the request carries API Gateway's request id as correlation id.
-    logs = [line for line in _lines(log_stream.getvalue()) if "level" in line]
-    assert logs, "the request logged nothing"
-    request_id = event["requestContext"]["requestId"]
-    assert all(line.get("correlation_id") == request_id for line in logs)
