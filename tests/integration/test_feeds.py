@@ -273,6 +273,7 @@ def test_feed_routes_validate_and_answer_errors(call_api, site, aws):
     not_feed = _register(call_api, site.url("/home"))
     assert not_feed.status == 422 and not_feed.body["error"]["code"] == "invalid_feed"
     assert _register(call_api, "ftp://x.example/feed").status == 400
+    assert _register(call_api, "http://x.example:99999/feed").status == 400
     refused = _register(call_api, "http://10.20.30.40/feed.xml")
     assert refused.status == 403 and refused.body["error"]["code"] == "destination_refused"
     assert _register(call_api, site.url("/feed.xml"), interval_minutes=1).status == 400

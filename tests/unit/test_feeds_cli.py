@@ -83,3 +83,9 @@ def test_crawl_usage_errors(args, capsys):
     with pytest.raises(SystemExit) as info:
         main(args)
     assert info.value.code == 2
+
+
+def test_crawl_of_a_malformed_url_is_one_clear_error(capsys):
+    assert main(["crawl", "http://x.example:99999/feed"]) == 1
+    (line,) = _lines(capsys.readouterr().out)
+    assert line["error"]["code"] == "invalid_input"

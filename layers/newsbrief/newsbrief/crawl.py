@@ -61,6 +61,19 @@ def host_of(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def check_feed_url(url: str) -> str:
+    """The feed URL stripped, or :class:`InvalidInput` when it is not an absolute http(s) URL."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise InvalidInput(f"not a valid URL: {url[:200]!r}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"a feed URL must be an absolute http(s) URL, got {url[:200]!r}")
+    return url
+
+
 def default_fetcher(accept: str = FEED_ACCEPT) -> Fetcher:
     """A fetcher on :func:`newsbrief.fetch.fetch_resource` with settings from the environment."""
     from .fetch import fetch_resource
@@ -222,6 +235,7 @@ def poll_feed(
     ``limit`` caps the entries returned (the caller dedups first, so it normally passes none).
     Raises ``FetchFailed`` (network, HTTP error, robots.txt forbids the feed) or ``InvalidFeed``.
     """
+    url = check_feed_url(url)
     conditional: dict[str, str] = {}
     if etag:
         conditional["If-None-Match"] = etag
@@ -364,6 +378,7 @@ class FeedPoller:
         """
         from .pipeline import brief_id
 
+        url = check_feed_url(url)
         now = self.clock()
         feed = FeedRecord(
             id=brief_id(url),
