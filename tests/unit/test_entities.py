@@ -241,3 +241,13 @@ def test_any_text_gives_well_formed_entities(text: str, language: str | None) ->
     for entity in entities:
         assert entity.name and entity.mentions and entity.count >= len(entity.mentions) >= 1
         assert entity.type in ("PERSON", "ORGANIZATION", "LOCATION", "OTHER")
+
+
+def test_ampersand_firms_and_named_structures_get_their_types() -> None:
+    text = (
+        "Engineers from Calder & Finch inspected the Harbour Bridge on Monday. The report by "
+        "Calder & Finch found corrosion, and the council closed Harbour Bridge to cars."
+    )
+    types = {e.name: (e.type, e.count) for e in find_entities(text)}
+    assert types["Calder & Finch"] == ("ORGANIZATION", 2)
+    assert types["Harbour Bridge"] == ("LOCATION", 2)

@@ -79,7 +79,7 @@ LOC_SUFFIXES = frozenset(
     """river lake mountains mountain mount island islands sea ocean gulf bay valley street
     avenue road square province county state region district strait peninsula desert coast
     heights hills plain canal harbour harbor port beach falls ground stadium arena oval
-    circuit""".split()
+    circuit bridge tunnel park""".split()
 )
 LOC_PREFIXES = frozenset("mount lake gulf cape fort port saint st. sierra".split())
 # Nations that field national teams and are not sovereign states in ISO 3166, plus common
@@ -605,6 +605,8 @@ class _Tagger:
             votes[ORG] += W_STRONG if low_last not in TEAM_SUFFIXES else W_MEDIUM
         if low_first in ORG_PREFIXES and "of" in words:
             votes[ORG] += W_STRONG
+        if "&" in words[1:-1]:
+            votes[ORG] += W_STRONG  # "Calder & Finch", "Procter & Gamble": firms, not people
         if len(words) > 1 and (low_first in ORG_FIRST_WORDS or first in ORG_FIRST_WORDS):
             votes[ORG] += W_STRONG
         if (
