@@ -131,7 +131,8 @@ def detect_language(text: str) -> str | None:
     if by_script:
         return by_script
     words = [w.lower() for w in tokenize_words(sample)[:MAX_WORDS]]
-    hits = {code: sum(w in stop_words(code) for w in words) for code in _WORD_LANGUAGES}
+    lists = {code: _stop_words(code) for code in _WORD_LANGUAGES}
+    hits = {code: sum(w in stops for w in words) for code, stops in lists.items()}
     best, runner_up = sorted(hits, key=hits.__getitem__, reverse=True)[:2]
     if hits[best] < max(MIN_HITS, MIN_SHARE * len(words)):
         return None

@@ -53,7 +53,9 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _split_paragraph(paragraph: str, language: str) -> list[str]:
+def split_paragraph(paragraph: str, language: str | None = DEFAULT_LANGUAGE) -> list[str]:
+    """The sentences of one paragraph from :func:`split_paragraphs` (its lines end sentences)."""
+    language = (language or DEFAULT_LANGUAGE).lower()
     sentences: list[str] = []
     for line in paragraph.split("\n"):
         carry = ""
@@ -79,8 +81,7 @@ def split_sentences(text: str, language: str | None = DEFAULT_LANGUAGE) -> list[
     ``language`` is an ISO 639-1 code choosing the abbreviation rules; unknown or missing
     languages get sentencex's generic rules (it falls back to English for codes it lacks).
     """
-    lang = (language or DEFAULT_LANGUAGE).lower()
-    return [s for p in split_paragraphs(text) for s in _split_paragraph(p, lang)]
+    return [s for p in split_paragraphs(text) for s in split_paragraph(p, language)]
 
 
 def tokenize_words(text: str) -> list[str]:

@@ -33,7 +33,7 @@ from functools import cache, lru_cache
 
 from .errors import InvalidInput
 from .language import LANGUAGE_NAMES, normalize_language, stop_words
-from .sentences import split_paragraphs, split_sentences, tokenize_words
+from .sentences import split_paragraph, split_paragraphs, tokenize_words
 
 # Lead bonus of the first sentence, in units of the best centrality (which is scaled to 1):
 # the first sentence of a news story beats anything but a clearly more central sentence.
@@ -84,11 +84,10 @@ def strip_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1)
 
 
-def _is_candidate(sentence: str, alone: bool) -> bool:
+def _is_candidate(sentence: str, words: list[str], alone: bool) -> bool:
     """Whether a sentence may stand in a summary; ``alone``: it is a paragraph by itself."""
     if _BOILERPLATE.search(sentence) or not _ENDS_SENTENCE.search(sentence):
         return False
-    words = tokenize_words(sentence)
     if len(words) < MIN_WORDS:
         return False
     # A short quote set apart as its own paragraph, with no "she said", is a pull quote
@@ -121,12 +120,11 @@ def _stemmer(language: str | None) -> Callable[[str], str]:
     return cached
 
 
-def _vectors(sentences: list[str], language: str | None) -> list[Counter[str]]:
+def _vectors(word_lists: list[list[str]], language: str | None) -> list[Counter[str]]:
+    """Stemmed content-word counts of each sentence (stop words left out)."""
     stem = _stemmer(language)
     stops = stop_words(language)
-    return [
-        Counter(stem(w) for w in tokenize_words(s) if w.lower() not in stops) for s in sentences
-    ]
+    return [Counter(stem(w) for w in words if w.lower() not in stops) for words in word_lists]
 
 
 def _normalized(vector: Counter[str]) -> dict[str, float]:
@@ -152,18 +150,22 @@ def _centrality(units: list[dict[str, float]]) -> list[float]:
 
 
 def _scores(
-    sentences: list[str], units: list[dict[str, float]], count: int, title_words: set[str]
+    sentences: list[tuple[str, list[str]]],
+    units: list[dict[str, float]],
+    count: int,
+    title_words: set[str],
 ) -> list[float]:
     share = count / len(sentences)
     lead = min(1.0, max(0.0, (LEAD_NONE - share) / (LEAD_NONE - LEAD_FULL)))
     scores = []
-    for i, (sentence, centrality) in enumerate(zip(sentences, _centrality(units), strict=True)):
+    for i, ((sentence, words), centrality) in enumerate(
+        zip(sentences, _centrality(units), strict=True)
+    ):
         score = centrality
         if lead:
-            words = len(sentence.split())
             score += lead * (
                 LEAD_WEIGHT * math.exp(-i / LEAD_DECAY)
-                - LONG_PENALTY * (words > LONG_SENTENCE)
+                - LONG_PENALTY * (len(words) > LONG_SENTENCE)
                 - QUOTE_PENALTY * (sentence[0] in _QUOTES)
             )
         if title_words:
@@ -187,18 +189,18 @@ def summarize_text(
     if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 0:
         raise InvalidInput(f"sentences must be a whole number >= 0, got {sentences!r}")
     code = normalize_language(language)
-    paragraphs = [split_sentences(p, code) for p in split_paragraphs(text)]
-    found = [(s, len(p) == 1) for p in paragraphs for s in p]
-    if not found or sentences == 0:
+    paragraphs = [p for p in (split_paragraph(p, code) for p in split_paragraphs(text)) if p]
+    if not paragraphs or sentences == 0:
         return []
-    found[0] = (strip_dateline(found[0][0]) or found[0][0], found[0][1])
-    candidates = [s for s, alone in found if _is_candidate(s, alone)]
+    paragraphs[0][0] = strip_dateline(paragraphs[0][0]) or paragraphs[0][0]
+    found = [(s, tokenize_words(s), len(p) == 1) for p in paragraphs for s in p]
+    candidates = [(s, words) for s, words, alone in found if _is_candidate(s, words, alone)]
     if not candidates:  # nothing but headings or fragments: better them than nothing
-        candidates = [s for s, _ in found if tokenize_words(s)]
+        candidates = [(s, words) for s, words, _ in found if words]
     if len(candidates) <= sentences:
-        return candidates
-    units = [_normalized(v) for v in _vectors(candidates, code)]
-    title_words = set(_vectors([title], code)[0]) if title else set()
+        return [s for s, _ in candidates]
+    units = [_normalized(v) for v in _vectors([words for _, words in candidates], code)]
+    title_words = set(_vectors([tokenize_words(title)], code)[0]) if title else set()
     scores = _scores(candidates, units, sentences, title_words)
     chosen: list[int] = []
     for i in sorted(range(len(candidates)), key=lambda k: (-scores[k], k)):
@@ -206,4 +208,4 @@ def summarize_text(
             chosen.append(i)
             if len(chosen) == sentences:
                 break
-    return [candidates[i] for i in sorted(chosen)]
+    return [candidates[i][0] for i in sorted(chosen)]
