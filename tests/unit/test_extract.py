@@ -125,6 +125,16 @@ def test_comments_without_class_hints_are_not_taken_for_the_article() -> None:
     assert extract_article(html).text.split("\n\n") == BODY
 
 
+def test_a_comment_state_class_on_the_article_element_is_not_a_comment_section() -> None:
+    article = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (
+        "<html><body><main><article class='post comments-open'>"
+        f"{article}</article></main><div class='sidebar-text'><p>{BODY[0]} And more.</p>"
+        f"<p>{BODY[1]} Again.</p></div></body></html>"
+    )
+    assert extract_article(html).text.split("\n\n") == BODY
+
+
 def test_a_live_blog_of_dated_posts_is_the_article() -> None:
     posts = "".join(
         f"<div class='entry'><div class='stamp'>March 5, 2024 at 1{i}:00 pm</div><p>{p}</p></div>"

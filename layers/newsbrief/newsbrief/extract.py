@@ -85,6 +85,9 @@ CELL_TAGS = frozenset({"td", "th"})
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # The article's own element: widening never goes past one that holds the text.
 SEMANTIC_BOUNDARIES = frozenset({"article", "main"})
+# Page-level elements: a comment class on them is a page state ("has-comments"), when they hold
+# much of the page's text.
+PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 # Paragraphs inside these (below the container being widened) are teasers of other stories.
 TEASER_TAGS = frozenset({"article", "li"})
 
@@ -499,7 +502,11 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     for cid in range(count):
         hint = walker.hint[cid]
         if hint == -2:
-            dropped[cid] = total_para - para[cid] >= MIN_TEXT_OUTSIDE_COMMENTS
+            # "comments-open" on <body> or <article> describes the page, not a comment section.
+            wrapper = (
+                walker.tags[cid] in PAGE_TAGS and para[cid] >= HINT_OVERRIDE_SHARE * total_para
+            )
+            dropped[cid] = not wrapper and total_para - para[cid] >= MIN_TEXT_OUTSIDE_COMMENTS
         elif hint == -1:
             # A boilerplate hint is believed unless the element holds much of the page's text.
             dropped[cid] = para[cid] < HINT_OVERRIDE_SHARE * total_para
