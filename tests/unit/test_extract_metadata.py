@@ -29,6 +29,8 @@ def page(head: str = "", body: str = "", html_attrs: str = "") -> str:
         ("March 5, 2024", "2024-03-05"),
         ("5 March 2024", "2024-03-05"),
         ("20240305", "2024-03-05"),
+        ("0001-01-01T00:00:00+00:00", None),
+        ("1970-01-01", None),
         ("not a date", None),
         ("", None),
         (None, None),
@@ -104,6 +106,11 @@ def test_visible_headline_wins_when_the_title_wraps_it() -> None:
         ("Reuters", []),
         ("Von Anna Schmidt und Jörg Weber", ["Anna Schmidt", "Jörg Weber"]),
         ("jane@example.com", []),
+        ("Sarah E. Needleman", ["Sarah E. Needleman"]),
+        ("By Bruce Y. Lee and Ana Lima", ["Bruce Y. Lee", "Ana Lima"]),
+        ("Finian Cunningham. Example International", ["Finian Cunningham"]),
+        ("The Water Coolest", []),
+        ("Charlie Wood, The Courier", ["Charlie Wood"]),
         ("https://facebook.com/janedoe", []),
     ],
 )
@@ -186,3 +193,19 @@ def test_unparseable_urls_are_dropped_not_raised() -> None:
     head = '<link rel="canonical" href="http://[::1"><meta property="og:image" content="//[x">'
     article = extract_article(page(head), "http://[broken/2024/01/02/x")
     assert (article.canonical_url, article.top_image, article.published) == (None, None, None)
+
+
+def test_publication_names_are_not_authors() -> None:
+    signals = md.Signals(bylines=["Charlie Wood and Business Insider"])
+    assert md.find_authors(signals, "Business Insider Deutschland") == ["Charlie Wood"]
+
+
+def test_double_escaped_entities_in_meta_are_decoded() -> None:
+    title = "Lynn: &amp;#8220;We needed to win this&amp;nbsp;game&amp;#8221;"
+    head = f'<meta property="og:title" content="{title}">'
+    assert extract_article(page(head)).title == "Lynn: “We needed to win this game”"
+
+
+def test_a_url_is_not_a_site_name() -> None:
+    signals = md.Signals(meta={"og:site_name": "https://www.example.com", "application-name": "Ex"})
+    assert md.find_site_name(signals) == "Ex"

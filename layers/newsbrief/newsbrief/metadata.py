@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -53,17 +54,24 @@ _ORG_WORDS = frozenset(
     """news staff desk team editors editorial newsroom agency agencies press wire reuters afp ap
     associated bloomberg reporters correspondent correspondents media group inc ltd llc corp
     company online magazine times post daily journal herald tribune network service services
-    bureau contributors contributor admin administrator redaktion redacción redação""".split()
+    bureau contributors contributor admin administrator redaktion redacción redação
+    international global world channel tv radio broadcasting foundation institute university
+    association council ministry department office society insider""".split()
 )
 _BYLINE_NOISE_RE = re.compile(
     r"^(?:(?:written|posted|published|reported|story|text|words|photos?)\s+)?"
     r"(?:by|from|por|von|di|par|oleh|de)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
+# Separators between names: punctuation, or a conjunction between spaces (lower-case one-letter
+# conjunctions only, so the initial in "Sarah E. Needleman" is not an "and"), or the full stop
+# after a surname that starts an affiliation ("Jane Doe. Example News").
 _AUTHOR_SPLIT_RE = re.compile(
-    r"\s*(?:,|;|&|\band\b|\bund\b|\by\b|\be\b|\bet\b|\bdan\b|\bwith\b|\|)\s*", re.IGNORECASE
+    r"\s*(?:,|;|&|\|)\s*|\s+(?:[Aa]nd|AND|und|y|e|et|dan|with)\s+|(?<=[a-z]{2})\.\s+"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
+# Publication dates before this are CMS placeholders (0001-01-01, 1970-01-01), not news.
+MIN_YEAR = 1990
 _MONTHS = {
     m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
 }
@@ -116,7 +124,9 @@ class Signals:
 
 
 def clean_space(text: str) -> str:
-    """Collapse whitespace runs (including no-break spaces) into single spaces."""
+    """Collapse whitespace and decode leftover entities ("&#8220;" in double-escaped meta)."""
+    if "&" in text:
+        text = html_unescape(text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -262,7 +272,10 @@ def _person_name(raw: str, site_name: str | None) -> str | None:
     lowered = {w.strip(".,").lower() for w in words}
     if lowered & _ORG_WORDS:
         return None
-    if site_name and _norm(name) == _norm(site_name):
+    if words[0].lower() == "the":
+        return None  # "The Water Coolest", "The Associated Press": publications, not people
+    site = _norm(site_name or "")
+    if site and (_norm(name) in site or site in _norm(name)):
         return None
     # People's names are capitalised words (particles such as "de", "van", "bin" aside).
     capitalised = sum(1 for w in words if w[:1].isupper())
@@ -334,36 +347,43 @@ def find_authors(signals: Signals, site_name: str | None) -> list[str]:
 
 
 def to_iso8601(raw: str | None) -> str | None:
-    """Normalise a date or datetime string to ISO 8601; ``None`` when it is not a date."""
+    """Normalise a date or datetime string to ISO 8601; ``None`` when it is not a date.
+
+    Implausible years (CMS placeholders such as 0001-01-01) count as no date.
+    """
     if not raw:
         return None
     text = clean_space(raw)
     if not text or len(text) > 64:
         return None
+    parsed = _parse_datetime(text)
+    if parsed is None:
+        return None
+    value, date_only = parsed
+    if not MIN_YEAR <= value.year <= datetime.now().year + 1:
+        return None
+    return value.date().isoformat() if date_only else value.isoformat()
+
+
+def _parse_datetime(text: str) -> tuple[datetime, bool] | None:
+    """The datetime in ``text`` and whether it carried only a date."""
     candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
     # "+0000" offsets are common in meta tags; fromisoformat wants "+00:00" before 3.11 quirks.
     candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)
     candidate = re.sub(r"\.\d+(?=[+-]|$)", "", candidate)  # fractions of a second add nothing
     try:
-        parsed = datetime.fromisoformat(candidate)
+        return datetime.fromisoformat(candidate), len(text) <= 10 and "T" not in text
     except ValueError:
-        parsed = None
-    if parsed is not None:
-        if len(text) <= 10 and "T" not in text:
-            return parsed.date().isoformat()
-        return parsed.isoformat()
+        pass
     try:
-        return parsedate_to_datetime(text).isoformat()
+        return parsedate_to_datetime(text), False
     except (TypeError, ValueError, IndexError):
         pass
     for fmt in _TEXT_DATE_FORMATS:
         try:
-            parsed = datetime.strptime(text, fmt)
+            return datetime.strptime(text, fmt), "%H" not in fmt and "%I" not in fmt
         except ValueError:
             continue
-        return (
-            parsed.date().isoformat() if "%H" not in fmt and "%I" not in fmt else parsed.isoformat()
-        )
     return None
 
 
@@ -507,7 +527,7 @@ def find_site_name(signals: Signals) -> str | None:
     ):
         if raw:
             name = clean_space(raw).lstrip("@")
-            if name:
+            if name and "://" not in name:  # some sites put their URL there
                 return name
     return None
 
