@@ -189,6 +189,12 @@ def test_jsonld_graph_is_searched() -> None:
     )
 
 
+@pytest.mark.parametrize("bad", ["http://[::1", "https://example.com:title/x", "http:///path"])
+def test_unusable_canonical_urls_are_dropped_not_raised(bad: str) -> None:
+    head = f'<link rel="canonical" href="{bad}">'
+    assert extract_article(page(head), "https://news.example/a").canonical_url is None
+
+
 def test_unparseable_urls_are_dropped_not_raised() -> None:
     head = '<link rel="canonical" href="http://[::1"><meta property="og:image" content="//[x">'
     article = extract_article(page(head), "http://[broken/2024/01/02/x")

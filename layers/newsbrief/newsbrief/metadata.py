@@ -501,10 +501,13 @@ def _absolute(href: str | None, base: str | None) -> str | None:
         return None
     try:
         absolute = urljoin(base, href) if base else href
-        scheme = urlsplit(absolute).scheme
-    except ValueError:  # "http://[broken" and other unparseable URLs
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises on a port that is not a number ("host:title")
+    except ValueError:  # "http://[broken", "http://host:title/" and other unusable URLs
         return None
-    return absolute if scheme in ("http", "https") or not base else None
+    if parts.scheme in ("http", "https"):
+        return absolute if parts.hostname else None
+    return None if base else absolute
 
 
 def find_canonical(signals: Signals, url: str | None) -> str | None:
