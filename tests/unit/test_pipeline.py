@@ -61,3 +61,11 @@ def test_text_brief_detects_language_and_summarizes() -> None:
 def test_empty_text_is_no_article() -> None:
     with pytest.raises(NoArticle):
         brief_text("   \n ")
+
+
+@pytest.mark.parametrize("url", ["http://[::1/x", "https://example.com:http/", "http://[zz]/"])
+def test_unparseable_urls_never_raise(url: str) -> None:
+    assert brief_id(url) == brief_id(url)
+    assert source_of(url) is None or isinstance(source_of(url), str)
+    brief = brief_text("A sentence about the harbour. Another one follows here.", url=url)
+    assert brief.url == url

@@ -22,10 +22,13 @@ MAX_SENTENCES = 20
 
 def normalize_url(url: str) -> str:
     """Normalize a URL for identity: lower-case scheme and host, no fragment, no default port."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # broken brackets or port: keep the string itself as its identity
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
     netloc = host
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"
@@ -43,7 +46,10 @@ def source_of(url: str | None) -> str | None:
     """The site's domain for a URL, without a leading ``www.``."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None
 
 
