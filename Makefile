@@ -31,6 +31,13 @@ run: install
 load: install
 	$(PY) -m benchmarks.load
 
+# Quality and speed on ../shared/data (each prints its own table; see benchmarks/README.md).
+bench: install
+	$(PY) -m benchmarks.extraction
+	$(PY) -m benchmarks.summaries
+	$(PY) -m benchmarks.entities
+	$(PY) -m benchmarks.fetch
+
 lint: install
 	$(VENV)/bin/ruff check .
 
