@@ -41,17 +41,6 @@ def site() -> Iterator[LoopbackServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def pipeline_ready() -> None:
-    """Skip briefing tests while a pipeline stage is still a placeholder (parallel work)."""
-    from newsbrief.pipeline import brief_html
-
-    try:
-        brief_html(page(ARTICLES["river"]).decode("utf-8"), url="https://example.com/a")
-    except NotImplementedError:
-        pytest.skip("a pipeline stage is still a placeholder (NotImplementedError)")
-
-
 def _create(stack: RunningStack, url: str) -> dict[str, Any]:
     reply = stack.request("POST", "/articles", {"url": url})
     assert reply.status in (200, 201), reply.raw
@@ -81,7 +70,6 @@ def test_unknown_routes_are_not_found(stack: RunningStack) -> None:
     assert reply.status == 404 and reply.code == "not_found"
 
 
-@pytest.mark.usefixtures("pipeline_ready")
 def test_create_then_read_a_brief(stack: RunningStack, site: LoopbackServer) -> None:
     url = site.url("/news/river")
     first = stack.request("POST", "/articles", {"url": url, "sentences": 2})
@@ -101,7 +89,6 @@ def test_create_then_read_a_brief(stack: RunningStack, site: LoopbackServer) -> 
     assert read.json["text"] == brief["text"] and read.json["summary"] == brief["summary"]
 
 
-@pytest.mark.usefixtures("pipeline_ready")
 def test_list_pages_through_every_brief(stack: RunningStack, site: LoopbackServer) -> None:
     created = {_create(stack, site.url(f"/news/{key}"))["id"] for key in ARTICLES}
     seen: list[str] = []
@@ -125,7 +112,6 @@ def test_list_pages_through_every_brief(stack: RunningStack, site: LoopbackServe
     assert bad_cursor.status == 400 and bad_cursor.code == "invalid_input"
 
 
-@pytest.mark.usefixtures("pipeline_ready")
 def test_batch_is_drained_by_the_worker(stack: RunningStack, site: LoopbackServer) -> None:
     urls = [site.url(f"/wire/{key}") for key in ("chips", "trains")]
     reply = stack.request("POST", "/articles", {"urls": urls + urls[:1]})  # a duplicate
@@ -231,7 +217,6 @@ def test_oversized_body_is_refused(stack: RunningStack) -> None:
     assert (reply.status, reply.code) == (413, "too_large")
 
 
-@pytest.mark.usefixtures("pipeline_ready")
 def test_data_is_still_there_after_bad_requests(stack: RunningStack, site: LoopbackServer) -> None:
     before = _create(stack, site.url("/news/river"))
     for _, method, path, body, _, _ in ERROR_CASES:

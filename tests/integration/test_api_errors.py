@@ -112,8 +112,6 @@ def test_upstream_problems_map_to_their_codes(call_api, site, aws, path, status,
 
 def test_page_without_article_is_422_no_article(call_api, site, aws):
     result = call_api(api_event(CREATE, body={"url": site.url("/news/cookie_wall")}))
-    if result.status == 500 and "NotImplementedError" in result.raw:
-        pytest.skip("extraction is still a placeholder")
     assert result.status == 422, result.body
     assert result.body["error"]["code"] == "no_article"
 
