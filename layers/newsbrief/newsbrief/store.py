@@ -30,10 +30,8 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
-
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from .errors import Conflict, InvalidInput, NewsbriefError, NotFound, StoreUnavailable, TooLarge
 from .models import Brief, FeedLink, FeedRecord
@@ -50,11 +48,6 @@ INLINE_BYTES = 300_000
 MAX_CHUNKS = 10
 CARD_SUMMARY_BYTES = 16_000  # the listing card keeps the summary's first sentences up to this
 CARD_TITLE_CHARS = 500
-# Throttling and transient 5xx are retried by botocore (standard mode: exponential backoff
-# with jitter) before StoreUnavailable is raised.
-RETRY_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10
-)
 _UNAVAILABLE = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -64,6 +57,46 @@ _UNAVAILABLE = {
     "LimitExceededException",
 }
 _SERIALIZER_CACHE: dict[str, Any] = {}
+
+
+# botocore is imported where a client is built or an error is handled, never at module load:
+# it costs ~150 ms of CPU, and the routes that never reach the store (GET /health, /docs) and
+# the CLI's offline commands should not pay it.
+@cache
+def retry_config() -> Any:
+    """The AWS clients' config (DynamoDB here, SQS in newsbrief_aws.queue).
+
+    Throttling and transient 5xx are retried by botocore (standard mode: exponential backoff
+    with jitter) before StoreUnavailable is raised.
+    """
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3, read_timeout=10
+    )
+
+
+def client_error() -> type[Exception]:
+    """The SDK's ``ClientError`` (the service answered with an error), for ``except``.
+
+    An ``except`` clause evaluates its expression only when an exception reaches it, so
+    ``except client_error():`` imports botocore on the failure path only.
+    """
+    from botocore.exceptions import ClientError
+
+    return ClientError
+
+
+def transport_error() -> type[Exception]:
+    """The SDK's ``BotoCoreError`` (no answer: connection, timeout, credentials)."""
+    from botocore.exceptions import BotoCoreError
+
+    return BotoCoreError
+
+
+def sdk_errors() -> tuple[type[Exception], ...]:
+    """Both SDK error families: any failure of an AWS call, for ``except``."""
+    return (client_error(), transport_error())
 
 
 def _codec() -> tuple[Any, Any]:
@@ -107,7 +140,7 @@ def _plain(value: Any) -> Any:
 
 def store_error(exc: Exception, action: str) -> NewsbriefError:
     """Turn a botocore failure into a library error for the caller to raise."""
-    if isinstance(exc, ClientError):
+    if isinstance(exc, client_error()):
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
             return Conflict(f"{action}: a concurrent change won")
@@ -126,7 +159,7 @@ def default_client() -> Any:
     """A DynamoDB client with retries (honours AWS_ENDPOINT_URL for the local stack)."""
     import boto3
 
-    return boto3.client("dynamodb", config=RETRY_CONFIG)
+    return boto3.client("dynamodb", config=retry_config())
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
@@ -211,7 +244,7 @@ class BriefStore:
     def _call(self, action: str, operation: str, **kwargs: Any) -> dict[str, Any]:
         try:
             return getattr(self.client, operation)(**kwargs)
-        except (ClientError, BotoCoreError) as exc:
+        except sdk_errors() as exc:
             raise store_error(exc, action) from exc
 
     def _expires_at(self) -> int | None:
@@ -394,12 +427,12 @@ class BriefStore:
         items += [{"Put": self._alias_put(brief.id, k)} for k in url_keys if k != brief.id]
         try:
             self.client.transact_write_items(TransactItems=items)
-        except ClientError as exc:
+        except client_error() as exc:
             reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if reasons and reasons[0] == "ConditionalCheckFailed":  # the head's condition
                 raise _ConditionFailed("a brief with this id changed meanwhile") from exc
             raise store_error(exc, "save brief") from exc
-        except BotoCoreError as exc:
+        except transport_error() as exc:
             raise store_error(exc, "save brief") from exc
 
     def _alias_put(self, brief_id: str, url_key: str) -> dict[str, Any]:
@@ -427,11 +460,11 @@ class BriefStore:
                 Item=to_item(item),
                 ConditionExpression="attribute_not_exists(brief_id)",
             )
-        except ClientError as exc:
+        except client_error() as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return  # the URL was briefed meanwhile: success wins over a stale failure
             raise store_error(exc, "record failure") from exc
-        except BotoCoreError as exc:
+        except transport_error() as exc:
             raise store_error(exc, "record failure") from exc
 
 
@@ -520,11 +553,11 @@ class FeedStore(BriefStore):
                 Item=to_item(self._feed_item(feed)),
                 ConditionExpression="attribute_not_exists(pk)",
             )
-        except ClientError as exc:
+        except client_error() as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
             raise store_error(exc, "add feed") from exc
-        except BotoCoreError as exc:
+        except transport_error() as exc:
             raise store_error(exc, "add feed") from exc
         return True
 
@@ -550,11 +583,11 @@ class FeedStore(BriefStore):
                 Item=to_item(self._feed_item(feed)),
                 ConditionExpression="attribute_exists(pk)",
             )
-        except ClientError as exc:
+        except client_error() as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False  # deleted while it was polled: do not bring it back
             raise store_error(exc, "save feed") from exc
-        except BotoCoreError as exc:
+        except transport_error() as exc:
             raise store_error(exc, "save feed") from exc
         return True
 
@@ -637,11 +670,11 @@ class FeedStore(BriefStore):
                 },
                 ReturnValues="ALL_NEW",
             )
-        except ClientError as exc:
+        except client_error() as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return None
             raise store_error(exc, "lease feed") from exc
-        except BotoCoreError as exc:
+        except transport_error() as exc:
             raise store_error(exc, "lease feed") from exc
         return self._feed_of(from_item(out["Attributes"]))
 
@@ -683,11 +716,11 @@ class FeedStore(BriefStore):
                     Item=to_item(claim),
                     ConditionExpression="attribute_not_exists(pk)",
                 )
-            except ClientError as exc:
+            except client_error() as exc:
                 if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                     continue  # another run (or the API) got there first
                 raise store_error(exc, "claim url") from exc
-            except BotoCoreError as exc:
+            except transport_error() as exc:
                 raise store_error(exc, "claim url") from exc
             won.append(link)
         puts = []
@@ -767,11 +800,11 @@ class FeedStore(BriefStore):
                 kwargs["ExpressionAttributeValues"] = {":old": {"N": str(old)}}
             try:
                 self.client.put_item(**kwargs)
-            except ClientError as exc:
+            except client_error() as exc:
                 if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                     continue  # another worker took the slot: read again
                 raise store_error(exc, "reserve host") from exc
-            except BotoCoreError as exc:
+            except transport_error() as exc:
                 raise store_error(exc, "reserve host") from exc
             return (slot - now) / 1000
         raise Conflict(f"too many concurrent reservations for {host}, try later")

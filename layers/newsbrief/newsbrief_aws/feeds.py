@@ -10,9 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
 from newsbrief.errors import StoreUnavailable
-from newsbrief.store import FeedStore
+from newsbrief.store import FeedStore, sdk_errors
 
 from . import bootstrap
 from .queue import SQS_BATCH, BriefJob
@@ -65,7 +64,7 @@ def enqueue(jobs: list[tuple[str, int]]) -> None:
         ]
         try:
             out = queue.client.send_message_batch(QueueUrl=queue.queue_url, Entries=entries)
-        except (ClientError, BotoCoreError) as exc:
+        except sdk_errors() as exc:
             raise StoreUnavailable(f"cannot queue feed articles: {type(exc).__name__}") from exc
         if out.get("Failed"):
             codes = sorted({f.get("Code", "?") for f in out["Failed"]})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from newsbrief.errors import StoreUnavailable
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
-from newsbrief.store import RETRY_CONFIG
+from newsbrief.store import retry_config, sdk_errors
 from pydantic import BaseModel, ConfigDict, Field
 
 SQS_BATCH = 10  # send_message_batch takes at most ten entries
@@ -32,7 +31,7 @@ class BriefQueue:
         if client is None:
             import boto3
 
-            client = boto3.client("sqs", config=RETRY_CONFIG)
+            client = boto3.client("sqs", config=retry_config())
         self.client = client
 
     def enqueue(self, jobs: Sequence[BriefJob]) -> None:
@@ -44,7 +43,7 @@ class BriefQueue:
             ]
             try:
                 out = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
-            except (ClientError, BotoCoreError) as exc:
+            except sdk_errors() as exc:  # botocore loads on failure only
                 raise StoreUnavailable(f"cannot queue URLs: {type(exc).__name__}") from exc
             if out.get("Failed"):
                 codes = sorted({f.get("Code", "?") for f in out["Failed"]})
