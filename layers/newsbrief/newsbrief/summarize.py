@@ -21,7 +21,9 @@ sentence that carries it. Near-duplicates of a chosen sentence are skipped.
 The weights were set on the DEV sets of ../shared/data/summarization (CNN highlights, BBC
 extracts); set on one hash-half and scored on the other they keep their margin over Lead-3
 and Reduction (benchmarks/README.md). benchmarks/summaries.py prints the scores.
-sumy pulls in NLTK (~0.5 s), so it is imported only when the first summary is made.
+Stemming uses the Snowball stemmers of ``snowballstemmer`` (the Snowball project's own
+Python build, ~30 ms to import): sumy's stemmers would pull in all of NLTK (~0.5 s of a cold
+start). sumy's own stemmers serve the languages Snowball does not cover the way sumy does.
 """
 
 from __future__ import annotations
@@ -98,16 +100,38 @@ def _is_candidate(sentence: str, words: list[str], alone: bool) -> bool:
     return True
 
 
+# sumy's own stemmers (Czech/Slovak, Greek, Polish, Ukrainian; none for Hebrew and CJK): kept
+# for these languages, at the price of importing NLTK (sumy's stemmer package needs it).
+SUMY_STEMMED = frozenset({"cs", "sk", "el", "pl", "uk"})
+# NLTK's (and so sumy's) Dutch is Snowball's original Dutch algorithm; snowballstemmer 3 calls
+# that one "dutch_porter" and gives "dutch" to the newer Kraaij-Pohlmann variant.
+SNOWBALL_ALGORITHMS = {"dutch": "dutch_porter"}
+
+
+def _base_stemmer(language: str, name: str) -> Callable[[str], str] | None:
+    """A word -> stem function for ``language``, or ``None`` when there is none."""
+    if language in SUMY_STEMMED:
+        from sumy.nlp.stemmers import Stemmer  # imports NLTK: only for these languages
+
+        return Stemmer(name)
+    import snowballstemmer
+
+    algorithm = SNOWBALL_ALGORITHMS.get(name, name)
+    if algorithm not in snowballstemmer.algorithms():
+        return None  # Hebrew, Chinese, Japanese, Korean: words stay whole
+    return snowballstemmer.stemmer(algorithm).stemWord
+
+
 @cache  # keyed by normalized two-letter codes only, so it stays small
 def _stemmer(language: str | None) -> Callable[[str], str]:
-    """The sumy stemmer for a language, behind a cache; plain lower-casing when it has none."""
+    """The stemmer for a language, behind a cache; plain lower-casing when it has none."""
     name = LANGUAGE_NAMES.get(language or "")
-    if name is None:
+    if name is None or language is None:
         return str.lower
-    from sumy.nlp.stemmers import Stemmer  # imports NLTK's Snowball: only when first needed
-
     try:
-        stem = Stemmer(name)
+        stem = _base_stemmer(language, name)
+        if stem is None:
+            return str.lower
         # Some of sumy's stemmers need an optional package (Polish: pystempel) and only
         # say so on their first word: find out now, once.
         stem("probe")
