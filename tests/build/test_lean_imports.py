@@ -120,3 +120,10 @@ def test_docs_are_served_although_registered_on_first_use() -> None:
     result = _probe(["api_health", "api_docs", "api_docs", "api_health"])
     assert result["statuses"] == [200, 200, 200, 200]
     assert "aws_lambda_powertools.event_handler.openapi.models" in result["deferred"]
+
+
+def test_briefing_english_text_does_not_import_nltk() -> None:
+    """Snowball stemming comes from snowballstemmer; NLTK (~0.5 s) is for sumy's own stemmers."""
+    result = _probe(["api_summarize"])
+    assert result["statuses"] == [200]
+    assert "nltk" not in result["heavy"]
