@@ -53,6 +53,17 @@ def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
     def _invalid(exc: RequestValidationError) -> Response:
         return error_response(400, "invalid_input", _describe(list(exc.errors())))
 
+    # powertools decodes the body lazily inside validation: a base64 body that is not UTF-8
+    # raises UnicodeDecodeError, and JSON nested thousands deep exhausts the json module's
+    # recursion. Both are the client's malformed input, not a failure of the service.
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(exc: UnicodeDecodeError) -> Response:
+        return error_response(400, "invalid_input", "the request body is not UTF-8 text")
+
+    @app.exception_handler(RecursionError)
+    def _too_deep(exc: RecursionError) -> Response:
+        return error_response(400, "invalid_input", "the request body is nested too deeply")
+
     @app.exception_handler(NotFoundError)
     def _no_route(exc: NotFoundError) -> Response:
         return error_response(404, "not_found", "no such route")
