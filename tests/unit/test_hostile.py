@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import os
+import random
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
@@ -178,12 +179,11 @@ def test_brotli_and_other_unrequested_codings_are_a_clear_error(
 # --- structure: deep nesting and binary -----------------------------------------------------
 
 
-@pytest.mark.parametrize("tag", ["div", "b", "span"])
 def test_million_nested_tags_before_the_article_give_no_article(
-    site: LoopbackServer, settings: FetchSettings, tag: str
+    site: LoopbackServer, settings: FetchSettings
 ) -> None:
     """A million unclosed tags ahead of the text: the element cap stops parsing, no crash."""
-    html = b"<html><body>" + f"<{tag}>".encode() * 1_000_000 + ARTICLE.encode()
+    html = b"<html><body>" + b"<div>" * 1_000_000 + ARTICLE.encode()
     big = dataclasses.replace(settings, max_bytes=len(html) + 1)
     url = site.add("/nested", Response(html, headers=HTML))
     outcome, peak = measured(lambda: brief_url(url, settings=big))
@@ -222,8 +222,9 @@ def test_binary_served_as_html_is_unsupported_content(
 
 def test_random_binary_handed_to_brief_html_is_no_crash() -> None:
     # Noise decoded as Latin-1 is "text" to every stage after fetch (which refuses binary):
-    # cost is linear, about 4 s of CPU per MiB, so a small sample proves the point quickly.
-    noise = os.urandom(MIB // 2).decode("latin-1")
+    # cost is linear, about 6 s of CPU per MiB (10x that under tracemalloc), so a small seeded
+    # sample proves the point quickly and the same way on every run.
+    noise = random.Random(8).randbytes(MIB // 8).decode("latin-1")
     outcome, peak = measured(lambda: brief_html(noise))
     assert isinstance(outcome, (Brief, NoArticle)), outcome
     assert peak < 64 * MIB
