@@ -215,28 +215,6 @@ def article_html(name: str) -> str:
     return (ARTICLES / f"{name}.html").read_text(encoding="utf-8")
 
 
-_STAGES_READY: list[bool] = []
-
-
-@pytest.fixture
-def stages(site: LoopbackServer) -> None:
-    """Skip while the fetch/extract/summarize stages are still placeholders (built in parallel).
-
-    Probed once per session on a fixture page; once the stages land these tests run for real.
-    """
-    if not _STAGES_READY:
-        from newsbrief.pipeline import brief_url
-        from newsbrief.settings import FetchSettings
-
-        try:
-            brief_url(site.url("/news/tram_line"), settings=FetchSettings.from_env())
-            _STAGES_READY.append(True)
-        except NotImplementedError:
-            _STAGES_READY.append(False)
-    if not _STAGES_READY[0]:
-        pytest.skip("a pipeline stage is still a placeholder (NotImplementedError)")
-
-
 def fixture_path(name: str) -> Path:
     return ARTICLES / name
 

@@ -21,7 +21,6 @@ def _get(call_api, some_id: str):
     return call_api(api_event("api_article_get", path=f"/articles/{some_id}"))
 
 
-@pytest.mark.usefixtures("stages")
 def test_create_then_repeat_then_refresh(call_api, site):
     url = site.url("/news/tram_line")
     first = _post_url(call_api, url, sentences=2)
@@ -53,7 +52,6 @@ def test_create_then_repeat_then_refresh(call_api, site):
     assert _get(call_api, brief_id(url)).body["id"] == brief.id
 
 
-@pytest.mark.usefixtures("stages")
 def test_two_urls_with_one_canonical_share_one_brief(call_api, site, aws):
     site.add("/amp/tram", site.routes["/news/tram_line"])
     first = _post_url(call_api, site.url("/news/tram_line"))
@@ -142,7 +140,7 @@ def test_cursor_of_one_listing_is_refused_by_another(call_api, stored_briefs):
     assert other.status == 400
 
 
-def test_batch_enqueues_and_worker_drains(call_api, call_worker, aws, site, stages):
+def test_batch_enqueues_and_worker_drains(call_api, call_worker, aws, site):
     urls = [
         site.url("/news/tram_line"),
         site.url("/news/harbour_storm"),
@@ -169,7 +167,7 @@ def test_batch_enqueues_and_worker_drains(call_api, call_worker, aws, site, stag
     assert len(site.requests) == fetches
 
 
-def test_summarize_text_is_not_stored(call_api, aws, stages):
+def test_summarize_text_is_not_stored(call_api, aws):
     event = api_event("api_summarize")
     result = call_api(event)
     assert result.status == 200, result.body
@@ -179,7 +177,7 @@ def test_summarize_text_is_not_stored(call_api, aws, stages):
     assert aws.item_count() == 0
 
 
-def test_summarize_html(call_api, aws, stages):
+def test_summarize_html(call_api, aws):
     from tests.integration.conftest import article_html
 
     body = {"html": article_html("harbour_storm"), "url": "https://coastal.example/harbour"}

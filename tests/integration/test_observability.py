@@ -103,7 +103,7 @@ def test_failed_brief_is_counted_by_code_and_logged_with_the_message_id():
     assert all(line.get("service") == "newsbrief-worker" for line in logs)
 
 
-def test_new_brief_records_duration_and_article_length(call_api, site, stages, capsys):
+def test_new_brief_records_duration_and_article_length(call_api, site, capsys):
     event = api_event("api_articles_create", body={"url": site.url("/news/tram_line")})
     capsys.readouterr()
     result = call_api(event)

@@ -56,7 +56,7 @@ def test_refused_destination_is_permanent_and_never_connected(call_worker, call_
     assert result.body["error"]["code"] == "destination_refused"
 
 
-def test_success_after_failure_replaces_the_failure(call_worker, call_api, site, stages):
+def test_success_after_failure_replaces_the_failure(call_worker, call_api, site):
     url = site.url("/news/flaky")
     site.add("/news/flaky", site.routes["/broken"])
     assert call_worker(sqs_event([{"url": url}])) == ["msg-000"]
