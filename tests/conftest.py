@@ -40,12 +40,18 @@ def _network_guard() -> Iterator[None]:
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
-@pytest.fixture
-def loopback() -> Iterator[LoopbackServer]:
-    """A started loopback HTTP server, stopped after the test."""
+@pytest.fixture(scope="session")
+def _loopback_server() -> Iterator[LoopbackServer]:
     server = LoopbackServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def loopback(_loopback_server: LoopbackServer) -> LoopbackServer:
+    """The session's loopback HTTP server, with no routes and no recorded requests."""
+    _loopback_server.reset()
+    return _loopback_server
 
 
 @pytest.fixture

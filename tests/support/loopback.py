@@ -81,6 +81,11 @@ class LoopbackServer:
         self.routes[path] = route
         return self.url(path)
 
+    def reset(self) -> None:
+        """Forget every route and recorded request (one server serves many tests)."""
+        self.routes.clear()
+        self.requests.clear()
+
     def start(self) -> LoopbackServer:
         """Start serving in a daemon thread."""
         self._thread.start()

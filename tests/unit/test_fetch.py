@@ -7,7 +7,6 @@ import gzip
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -42,21 +41,6 @@ def settings(allow_loopback: None) -> FetchSettings:
         max_bytes=200_000,
         max_redirects=3,
     )
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[LoopbackServer]:
-    server = LoopbackServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def loopback(_server: LoopbackServer) -> LoopbackServer:
-    """One loopback server for the module (stopping one costs 0.5 s), emptied for each test."""
-    _server.routes.clear()
-    _server.requests.clear()
-    return _server
 
 
 def _safe(fn):  # type: ignore[no-untyped-def]

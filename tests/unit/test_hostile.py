@@ -15,7 +15,7 @@ import os
 import random
 import tracemalloc
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import TypeVar
 
@@ -41,20 +41,6 @@ ARTICLE = (
     "timetable would be extended into the evening from next month.</p></article>"
 )
 PAGE = f"<!doctype html><html><head><title>Ferry</title></head><body>{ARTICLE}</body></html>"
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[LoopbackServer]:
-    server = LoopbackServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def site(_server: LoopbackServer) -> LoopbackServer:
-    _server.routes.clear()
-    _server.requests.clear()
-    return _server
 
 
 @pytest.fixture
@@ -102,11 +88,11 @@ def streamed(chunk: bytes, total: int, headers: dict[str, str], sent: list[int])
 
 
 def test_response_larger_than_the_cap_is_cut_off_while_streaming(
-    site: LoopbackServer, settings: FetchSettings
+    loopback: LoopbackServer, settings: FetchSettings
 ) -> None:
     sent = [0]
     total = 50 * MIB
-    url = site.add("/huge", streamed(b"<p>" + b"x" * 65_533, total, HTML, sent))
+    url = loopback.add("/huge", streamed(b"<p>" + b"x" * 65_533, total, HTML, sent))
     outcome, peak = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, TooLarge) and outcome.code == "too_large"
     assert peak < 8 * CAP  # a few copies of the cap at most, never the 50 MiB
@@ -114,11 +100,11 @@ def test_response_larger_than_the_cap_is_cut_off_while_streaming(
 
 
 def test_fifty_megabyte_single_line_script_is_refused_by_fetch(
-    site: LoopbackServer, settings: FetchSettings
+    loopback: LoopbackServer, settings: FetchSettings
 ) -> None:
     head = b"<html><head><script>var d='"
     sent = [0]
-    url = site.add("/script", streamed(head + b"A" * (MIB - len(head)), 50 * MIB, HTML, sent))
+    url = loopback.add("/script", streamed(head + b"A" * (MIB - len(head)), 50 * MIB, HTML, sent))
     outcome, peak = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, TooLarge)
     assert peak < 8 * CAP
@@ -148,10 +134,10 @@ def _gzip_bomb(size: int) -> bytes:
     return b"".join(parts) + packer.flush()
 
 
-def test_gzip_bomb_is_cut_off_at_the_cap(site: LoopbackServer, settings: FetchSettings) -> None:
+def test_gzip_bomb_is_cut_off_at_the_cap(loopback: LoopbackServer, settings: FetchSettings) -> None:
     bomb = _gzip_bomb(256 * MIB)  # 256 MiB of markup in well under 1 MiB on the wire
     assert len(bomb) < CAP
-    url = site.add("/bomb.gz", Response(bomb, headers={**HTML, "Content-Encoding": "gzip"}))
+    url = loopback.add("/bomb.gz", Response(bomb, headers={**HTML, "Content-Encoding": "gzip"}))
     outcome, peak = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, TooLarge), outcome
     assert "decompressed" in outcome.message
@@ -160,7 +146,7 @@ def test_gzip_bomb_is_cut_off_at_the_cap(site: LoopbackServer, settings: FetchSe
 
 @pytest.mark.parametrize("coding", ["br", "zstd", "gzip, br"])
 def test_brotli_and_other_unrequested_codings_are_a_clear_error(
-    site: LoopbackServer, settings: FetchSettings, coding: str
+    loopback: LoopbackServer, settings: FetchSettings, coding: str
 ) -> None:
     """fetch never asks for brotli and never decodes it: a br body is refused, not inflated.
 
@@ -168,7 +154,7 @@ def test_brotli_and_other_unrequested_codings_are_a_clear_error(
     library deliberately does not depend on): what matters is that nothing tries to decode it.
     """
     body = b"\x1b\xff\xff\x0f" + os.urandom(64 * 1024)
-    url = site.add("/bomb.br", Response(body, headers={**HTML, "Content-Encoding": coding}))
+    url = loopback.add("/bomb.br", Response(body, headers={**HTML, "Content-Encoding": coding}))
     outcome, peak = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, UnsupportedContent), outcome
     assert outcome.code == "unsupported_content" and outcome.http_status == 415
@@ -180,12 +166,12 @@ def test_brotli_and_other_unrequested_codings_are_a_clear_error(
 
 
 def test_million_nested_tags_before_the_article_give_no_article(
-    site: LoopbackServer, settings: FetchSettings
+    loopback: LoopbackServer, settings: FetchSettings
 ) -> None:
     """A million unclosed tags ahead of the text: the element cap stops parsing, no crash."""
     html = b"<html><body>" + b"<div>" * 1_000_000 + ARTICLE.encode()
     big = dataclasses.replace(settings, max_bytes=len(html) + 1)
-    url = site.add("/nested", Response(html, headers=HTML))
+    url = loopback.add("/nested", Response(html, headers=HTML))
     outcome, peak = measured(lambda: brief_url(url, settings=big))
     assert isinstance(outcome, NoArticle), outcome
     assert outcome.code == "no_article"
@@ -213,9 +199,9 @@ def test_million_closed_nested_tags_brief_or_no_article() -> None:
     ids=["pdf", "png", "zip", "elf"],
 )
 def test_binary_served_as_html_is_unsupported_content(
-    site: LoopbackServer, settings: FetchSettings, magic: bytes
+    loopback: LoopbackServer, settings: FetchSettings, magic: bytes
 ) -> None:
-    url = site.add("/file", Response(magic + os.urandom(200_000), headers=HTML))
+    url = loopback.add("/file", Response(magic + os.urandom(200_000), headers=HTML))
     outcome, _ = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, UnsupportedContent), outcome
 
@@ -245,18 +231,18 @@ def test_random_binary_handed_to_brief_html_is_no_crash() -> None:
     ids=["invalid-utf8", "unknown-label", "codec-label", "utf16-as-utf8", "wrong-label"],
 )  # fmt: skip
 def test_invalid_encodings_give_a_brief_or_no_article(
-    site: LoopbackServer, settings: FetchSettings, body: bytes, content_type: str
+    loopback: LoopbackServer, settings: FetchSettings, body: bytes, content_type: str
 ) -> None:
-    url = site.add("/enc", Response(body, headers={"Content-Type": content_type}))
+    url = loopback.add("/enc", Response(body, headers={"Content-Type": content_type}))
     outcome, _ = measured(lambda: brief_url(url, settings=settings))
     assert isinstance(outcome, (Brief, NoArticle, UnsupportedContent)), outcome
 
 
 def test_invalid_utf8_bytes_are_replaced_and_the_article_survives(
-    site: LoopbackServer, settings: FetchSettings
+    loopback: LoopbackServer, settings: FetchSettings
 ) -> None:
     body = PAGE.encode().replace(b"three-week", b"three\xff\xfe-week")
-    url = site.add("/bad-utf8", Response(body, headers=HTML))
+    url = loopback.add("/bad-utf8", Response(body, headers=HTML))
     brief = brief_url(url, settings=settings)
     # Bytes that are not UTF-8 despite the label are read as the legacy encoding they look
     # like (see fetch.decode_html), never raised on: the article around them survives.
@@ -267,9 +253,9 @@ def test_invalid_utf8_bytes_are_replaced_and_the_article_survives(
     "body", [b"", b"   \n\t ", b"<html></html>"], ids=["empty", "blank", "bare"]
 )
 def test_empty_body_is_no_article(
-    site: LoopbackServer, settings: FetchSettings, body: bytes
+    loopback: LoopbackServer, settings: FetchSettings, body: bytes
 ) -> None:
-    url = site.add("/empty", Response(body, headers=HTML))
+    url = loopback.add("/empty", Response(body, headers=HTML))
     with pytest.raises(NoArticle) as err:
         brief_url(url, settings=settings)
     assert err.value.code == "no_article" and err.value.http_status == 422
@@ -277,13 +263,15 @@ def test_empty_body_is_no_article(
         brief_html(body.decode())
 
 
-def test_page_without_article_is_no_article(site: LoopbackServer, settings: FetchSettings) -> None:
+def test_page_without_article_is_no_article(
+    loopback: LoopbackServer, settings: FetchSettings
+) -> None:
     chrome = (
         "<html><head><title>Home</title></head><body><nav><ul>"
         + "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(40))
         + "</ul></nav><footer><a href='/privacy'>Privacy</a> &copy; 2026</footer></body></html>"
     )
-    url = site.add("/home", Response(chrome.encode(), headers=HTML))
+    url = loopback.add("/home", Response(chrome.encode(), headers=HTML))
     with pytest.raises(NoArticle):
         brief_url(url, settings=settings)
 
@@ -296,9 +284,9 @@ def test_control_characters_and_nul_bytes_in_html_are_no_crash() -> None:
 
 
 def test_gzip_page_under_the_cap_still_briefs(
-    site: LoopbackServer, settings: FetchSettings
+    loopback: LoopbackServer, settings: FetchSettings
 ) -> None:
     """The protections above refuse abuse, not ordinary compressed pages."""
     packed = gzip.compress(PAGE.encode())
-    url = site.add("/ok.gz", Response(packed, headers={**HTML, "Content-Encoding": "gzip"}))
+    url = loopback.add("/ok.gz", Response(packed, headers={**HTML, "Content-Encoding": "gzip"}))
     assert "Okafor" in brief_url(url, settings=settings).text

@@ -40,21 +40,6 @@ PRIVATE_DNS = {
 PUBLIC_DNS = {"news.example": ["93.184.216.34"]}
 
 
-@pytest.fixture(scope="module")
-def _server() -> Iterator[LoopbackServer]:
-    server = LoopbackServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def loopback(_server: LoopbackServer) -> LoopbackServer:
-    """One loopback server for the module (stopping one costs 0.5 s), emptied for each test."""
-    _server.routes.clear()
-    _server.requests.clear()
-    return _server
-
-
 @pytest.fixture
 def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace DNS with the tables above; returns the names looked up, in order."""
