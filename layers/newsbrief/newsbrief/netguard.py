@@ -229,8 +229,8 @@ def _noop(sock: socket.socket) -> None:
     pass
 
 
-class GuardedHTTPConnection(HTTPConnection):
-    """An urllib3 HTTP connection that only connects to addresses the policy allows."""
+class _GuardedConnect:
+    """Mixin for urllib3 connections: connect only to addresses the policy allows."""
 
     def __init__(
         self,
@@ -244,25 +244,15 @@ class GuardedHTTPConnection(HTTPConnection):
         self.on_connect = on_connect
 
     def _new_conn(self) -> socket.socket:
-        return _guarded_new_conn(self, self.policy, self.on_connect)
+        return _guarded_new_conn(self, self.policy, self.on_connect)  # type: ignore[arg-type]
 
 
-class GuardedHTTPSConnection(HTTPSConnection):
+class GuardedHTTPConnection(_GuardedConnect, HTTPConnection):
+    """An urllib3 HTTP connection that only connects to addresses the policy allows."""
+
+
+class GuardedHTTPSConnection(_GuardedConnect, HTTPSConnection):
     """An urllib3 HTTPS connection that only connects to addresses the policy allows.
 
     TLS still verifies the certificate against the host NAME and sends it as SNI.
     """
-
-    def __init__(
-        self,
-        *args: Any,
-        policy: Policy | None = None,
-        on_connect: Callable[[socket.socket], None] = _noop,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.policy = policy or Policy()
-        self.on_connect = on_connect
-
-    def _new_conn(self) -> socket.socket:
-        return _guarded_new_conn(self, self.policy, self.on_connect)
