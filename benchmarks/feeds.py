@@ -238,7 +238,7 @@ def count_part() -> dict[str, Any]:
         for site in sites:  # registered while empty: the scheduled run finds 50 new each
             poller.register(f"{site.base}/feed.xml", 30)
             site.items = ITEMS
-        store = feeds.feed_store()
+        store = bootstrap.feed_store()
         for site in sites:
             from newsbrief.pipeline import brief_id
 

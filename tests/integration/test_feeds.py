@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from newsbrief.crawl import MAX_FAILURES, FeedPoller, RobotsCache, default_fetcher, iso
 from newsbrief.pipeline import brief_id
-from newsbrief_aws import feeds
+from newsbrief_aws import bootstrap, feeds
 
 from tests.integration.conftest import LambdaContext, api_event, load_event, sqs_event
 from tests.support.loopback import LoopbackServer, Response
@@ -95,7 +95,7 @@ def _register(call_api, url: str, **extra):
 
 
 def _make_due(feed_id: str) -> None:
-    store = feeds.feed_store()
+    store = bootstrap.feed_store()
     feed = store.get_feed(feed_id)
     feed.next_poll_at = PAST
     store.save_feed(feed)
@@ -243,7 +243,7 @@ def test_failing_feed_backs_off_then_is_disabled_and_can_be_re_enabled(call_api,
     outcome, created = poller.register(site.url("/flaky.xml"), 30)
     assert created and outcome is not None and outcome.result == "ok"
     site.add("/flaky.xml", Response(b"down", status=503))
-    store = feeds.feed_store()
+    store = bootstrap.feed_store()
     feed_id = outcome.feed.id
     waits = []
     for attempt in range(1, MAX_FAILURES + 1):
@@ -301,7 +301,7 @@ def test_list_and_delete_feeds(call_api, news, aws):
 
 
 def test_host_pacing_is_shared_through_the_table(aws):
-    store = feeds.feed_store()
+    store = bootstrap.feed_store()
     assert store.reserve("news.example", 2.0, count=3) == 0.0
     wait = store.reserve("news.example", 2.0)
     assert 5.0 < wait <= 6.0  # behind the three slots reserved before
@@ -313,7 +313,7 @@ def test_crawl_delay_spaces_queued_messages(site, aws, monkeypatch):
     feed = FeedSite(site)
     feed.items = [site.url(f"/news/a{i}") for i in range(3)]
     sent: list[tuple[str, int]] = []
-    store = feeds.feed_store()
+    store = bootstrap.feed_store()
     fetcher = default_fetcher()
     poller = FeedPoller(store, sent.extend, fetcher, RobotsCache(fetcher, "newsbrief/0.1"), store)
     outcome, _ = poller.register(feed.url, 30)
@@ -331,7 +331,7 @@ def test_store_trouble_does_not_count_against_the_feed(call_api, news, aws, monk
 
     feed_id = _register(call_api, news.url).body["id"]
     news.items.append(news.site.url("/news/late"))
-    store = feeds.feed_store()
+    store = bootstrap.feed_store()
 
     def broken(*args, **kwargs):
         raise StoreUnavailable("throttled")

@@ -20,8 +20,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import TypeVar
 
 import pytest
+from newsbrief.brief import Brief
 from newsbrief.errors import NewsbriefError, NoArticle, TooLarge, UnsupportedContent
-from newsbrief.models import Brief
 from newsbrief.pipeline import brief_html, brief_url
 from newsbrief.settings import FetchSettings
 

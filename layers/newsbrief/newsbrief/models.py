@@ -1,16 +1,14 @@
-"""Data shapes passed between the stages.
+"""Data shapes passed between the stages, and the feed records the store keeps.
 
-Internal stage results are plain dataclasses (cheap to build, no validation needed since the
-library creates them itself); :class:`Brief`, the public product, is a pydantic model so the API
-can validate it and publish its JSON schema.
+Plain dataclasses: cheap to build, no validation needed since the library creates them itself,
+and no pydantic import (the API's read function loads this module and must stay lean). The
+public product, :class:`newsbrief.brief.Brief`, is the pydantic model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 EntityType = Literal["PERSON", "ORGANIZATION", "LOCATION", "OTHER"]
 
@@ -65,35 +63,6 @@ class Entity:
     type: EntityType
     count: int
     mentions: list[str] = field(default_factory=list)
-
-
-class EntityOut(BaseModel):
-    """An entity as published in a brief."""
-
-    name: str
-    type: EntityType
-    count: int
-    mentions: list[str]
-
-
-class Brief(BaseModel):
-    """The product: one article's brief, as stored and served."""
-
-    id: str = Field(description="Stable id: derived from the canonical URL")
-    url: str | None
-    canonical_url: str | None
-    source: str | None = Field(description="The site's domain, e.g. example.com")
-    title: str | None
-    authors: list[str]
-    published: str | None = Field(description="ISO 8601 or null")
-    language: str | None = Field(description="ISO 639-1")
-    text: str
-    word_count: int
-    summary: list[str]
-    entities: list[EntityOut]
-    fetched_at: str
-    site_name: str | None = None
-    top_image: str | None = None
 
 
 FeedStatus = Literal["active", "failing", "disabled"]

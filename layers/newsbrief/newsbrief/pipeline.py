@@ -12,8 +12,9 @@ import hashlib
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
+from .brief import Brief, EntityOut
 from .errors import InvalidInput, NoArticle
-from .models import Article, Brief, EntityOut, Page
+from .models import Article, Page
 from .settings import FetchSettings
 
 DEFAULT_SENTENCES = 3

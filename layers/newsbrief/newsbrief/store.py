@@ -31,10 +31,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, InvalidInput, NewsbriefError, NotFound, StoreUnavailable, TooLarge
-from .models import Brief, FeedLink, FeedRecord
+from .models import FeedLink, FeedRecord
+
+if TYPE_CHECKING:
+    # The pydantic model is loaded where a brief is built or validated: the API's read
+    # function serves stored JSON as it is and never imports pydantic (see find_brief_json).
+    from .brief import Brief
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")  # brief_id(): 24 hex digits of a sha256
 LIST_PARTITION = "BRIEFS"
@@ -261,12 +266,21 @@ class BriefStore:
     # ------------------------------------------------------------------ reads
     def find_brief(self, brief_id: str) -> Brief | None:
         """The stored brief with this id, or ``None``."""
+        data = self.find_brief_json(brief_id)
+        return None if data is None else _validate(data)
+
+    def find_brief_json(self, brief_id: str) -> bytes | None:
+        """The stored brief with this id as its JSON document (UTF-8), or ``None``.
+
+        Briefs are validated when they are saved; this read hands the stored JSON back as it
+        is, without building the model, for callers that only pass it on.
+        """
         check_id(brief_id)
         head = self._get("read brief", f"BRIEF#{brief_id}", "BRIEF")
         if head is None:
             return None
         if "body" in head:
-            return _decode(head["body"])
+            return gzip.decompress(head["body"])
         # A chunked brief: read head and parts in one transaction so a concurrent refresh
         # can never hand back parts of two versions.
         keys = [{"pk": f"BRIEF#{brief_id}", "sk": "BRIEF"}] + [
@@ -282,10 +296,10 @@ class BriefStore:
         items = [from_item(r.get("Item", {})) for r in out["Responses"]]
         head, parts = items[0], items[1:]
         if "body" in head:  # refreshed into a small brief meanwhile
-            return _decode(head["body"])
+            return gzip.decompress(head["body"])
         if not head or any(p.get("version") != head.get("version") for p in parts):
             raise Conflict("the brief changed while it was read, try again")
-        return _decode(b"".join(p["data"] for p in parts))
+        return gzip.decompress(b"".join(p["data"] for p in parts))
 
     def get_brief(self, brief_id: str) -> Brief:
         """The stored brief with this id; :class:`NotFound` when there is none."""
@@ -307,14 +321,18 @@ class BriefStore:
 
         Raises :class:`NotFound` (not briefed yet) or the error the worker hit for that URL.
         """
-        brief = self.find_brief(some_id)
-        if brief is not None:
-            return brief
+        return _validate(self.resolve_json(some_id))
+
+    def resolve_json(self, some_id: str) -> bytes:
+        """:meth:`resolve`, answering with the stored JSON document instead of the model."""
+        data = self.find_brief_json(some_id)
+        if data is not None:
+            return data
         record = self.find_url(some_id)
         if record is not None and record.brief_id:
-            brief = self.find_brief(record.brief_id)
-            if brief is not None:
-                return brief
+            data = self.find_brief_json(record.brief_id)
+            if data is not None:
+                return data
         if record is not None and record.error:
             raise _error_from(record.error)
         if record is not None:  # claimed when queued, not briefed yet: say so, poll again
@@ -476,8 +494,10 @@ def _split(body: bytes) -> list[bytes]:
     return [body[i : i + CHUNK_BYTES] for i in range(0, len(body), CHUNK_BYTES)]
 
 
-def _decode(body: bytes) -> Brief:
-    return Brief.model_validate_json(gzip.decompress(body))
+def _validate(data: bytes) -> Brief:
+    from .brief import Brief
+
+    return Brief.model_validate_json(data)
 
 
 def _error_from(error: dict[str, str]) -> NewsbriefError:
@@ -812,9 +832,7 @@ class FeedStore(BriefStore):
     # ------------------------------------------------------------------ helpers
     def _batch_write(self, action: str, requests: list[dict[str, Any]]) -> None:
         for start in range(0, len(requests), BATCH_WRITE_ITEMS):
-            pending: dict[str, Any] = {
-                self.table_name: requests[start : start + BATCH_WRITE_ITEMS]
-            }
+            pending: dict[str, Any] = {self.table_name: requests[start : start + BATCH_WRITE_ITEMS]}
             for attempt in range(5):
                 out = self._call(action, "batch_write_item", RequestItems=pending)
                 pending = out.get("UnprocessedItems") or {}

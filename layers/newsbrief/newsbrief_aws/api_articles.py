@@ -14,8 +14,8 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
+from newsbrief.brief import Brief
 from newsbrief.errors import TooLarge
-from newsbrief.models import Brief
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator

@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import feeds
+from . import bootstrap, feeds
 from .api_articles import Url
 
 router = APIGatewayRouter()
@@ -143,20 +143,20 @@ def list_feeds(
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> FeedList:
     """A page of feeds (last poll time, status, article count) and the next page's cursor."""
-    items, next_cursor = feeds.feed_store().list_feeds(limit=limit, cursor=cursor)
+    items, next_cursor = bootstrap.feed_store().list_feeds(limit=limit, cursor=cursor)
     return FeedList(items=[FeedOut(**item) for item in items], next_cursor=next_cursor)
 
 
 @router.get("/feeds/<feed_id>", summary="Read a feed")
 def get_feed(feed_id: FeedId) -> FeedOut:
     """The feed with this id and the state of its polling."""
-    return FeedOut(**feeds.feed_store().get_feed(feed_id).public())
+    return FeedOut(**bootstrap.feed_store().get_feed(feed_id).public())
 
 
 @router.delete("/feeds/<feed_id>", summary="Stop polling a feed", responses={204: {}})
 def delete_feed(feed_id: FeedId) -> Response[None]:
     """Forget the feed; the briefs of its articles stay stored."""
-    feeds.feed_store().delete_feed(feed_id)
+    bootstrap.feed_store().delete_feed(feed_id)
     return Response(status_code=204, body=None)
 
 
@@ -168,5 +168,5 @@ def list_feed_articles(
 ) -> FeedArticleList:
     """The feed's articles (ids for GET /articles/{id}) and the next page's cursor."""
     items: list[dict[str, Any]]
-    items, next_cursor = feeds.feed_store().list_feed_articles(feed_id, limit, cursor)
+    items, next_cursor = bootstrap.feed_store().list_feed_articles(feed_id, limit, cursor)
     return FeedArticleList(items=[FeedArticle(**i) for i in items], next_cursor=next_cursor)

@@ -11,12 +11,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from newsbrief.errors import InvalidInput
 from newsbrief.settings import FetchSettings
-from newsbrief.store import BriefStore
+from newsbrief.store import BriefStore, FeedStore
 
-from .queue import BriefQueue
+if TYPE_CHECKING:
+    # The queue's job model is pydantic: imported by the functions that queue, never by the
+    # API's read function (which only reads the table).
+    from .queue import BriefQueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +72,17 @@ def store() -> BriefStore:
     return BriefStore(config.table_name, ttl_days=config.ttl_days)
 
 
+def feed_store() -> FeedStore:
+    """The feed store, sharing the brief store's table and DynamoDB client."""
+    config = settings()
+    return FeedStore(config.table_name, client=store().client, ttl_days=config.ttl_days)
+
+
 @cache
 def queue() -> BriefQueue:
     """The work queue the worker drains."""
+    from .queue import BriefQueue
+
     url = settings().queue_url
     if not url:
         raise InvalidInput("environment variable QUEUE_URL is required to queue URLs")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from newsbrief.brief import Brief
 from newsbrief.errors import NewsbriefError
-from newsbrief.models import Brief
 from newsbrief.pipeline import DEFAULT_SENTENCES, brief_id, brief_url
 from newsbrief.settings import FetchSettings
 from newsbrief.store import BriefStore

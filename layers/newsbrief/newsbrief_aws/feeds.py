@@ -11,7 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from newsbrief.errors import StoreUnavailable
-from newsbrief.store import FeedStore, sdk_errors
+from newsbrief.store import sdk_errors
 
 from . import bootstrap
 from .queue import SQS_BATCH, BriefJob
@@ -20,12 +20,6 @@ if TYPE_CHECKING:
     # newsbrief.crawl parses feeds with lxml: the API's read routes (GET /feeds...) import
     # this module but must not load the XML parser, so crawl is imported where it is used.
     from newsbrief.crawl import FeedPoller, RobotsCache
-
-
-def feed_store() -> FeedStore:
-    """The feed store, sharing the brief store's table and DynamoDB client."""
-    config = bootstrap.settings()
-    return FeedStore(config.table_name, client=bootstrap.store().client, ttl_days=config.ttl_days)
 
 
 @cache
@@ -80,7 +74,7 @@ def poller() -> FeedPoller:
     """
     from newsbrief.crawl import FeedPoller
 
-    store = feed_store()
+    store = bootstrap.feed_store()
     return FeedPoller(store, enqueue, _fetcher(), robots(), limiter=store)
 
 

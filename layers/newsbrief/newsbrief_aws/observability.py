@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from newsbrief.models import Brief
+from newsbrief.brief import Brief
 
 NAMESPACE = "newsbrief"
 metrics = Metrics(namespace=NAMESPACE)
@@ -37,4 +37,3 @@ def record_brief(brief: Brief, seconds: float) -> None:
     """Record how long a new brief took and how long its article is."""
     metrics.add_metric(name="BriefDuration", unit=MetricUnit.Milliseconds, value=seconds * 1000)
     metrics.add_metric(name="ArticleWords", unit=MetricUnit.Count, value=brief.word_count)
-
