@@ -152,10 +152,8 @@ class ApiResult:
     raw: str
 
 
-@pytest.fixture
-def call_api(aws: AwsEnv, context: LambdaContext):
-    """Invoke the API handler on an event; returns status, parsed JSON body and headers."""
-    from functions.api.app import handler
+def api_caller(handler: Any, context: LambdaContext) -> Any:
+    """Invoke an API Gateway handler on an event: status, parsed JSON body and headers."""
 
     def call(event: dict[str, Any]) -> ApiResult:
         out = handler(event, context)
@@ -170,6 +168,22 @@ def call_api(aws: AwsEnv, context: LambdaContext):
         return ApiResult(out["statusCode"], parsed, headers, raw)
 
     return call
+
+
+@pytest.fixture
+def call_api(aws: AwsEnv, context: LambdaContext):
+    """Invoke the API function (typed routes: writes, docs, and the contract of the reads)."""
+    from functions.api.app import handler
+
+    return api_caller(handler, context)
+
+
+@pytest.fixture
+def call_read(aws: AwsEnv, context: LambdaContext):
+    """Invoke the read function (the GET routes as deployed)."""
+    from functions.read.app import handler
+
+    return api_caller(handler, context)
 
 
 @pytest.fixture

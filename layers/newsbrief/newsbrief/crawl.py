@@ -508,4 +508,3 @@ class FeedPoller:
         with ThreadPoolExecutor(max_workers=POLL_CONCURRENCY) as pool:
             outcomes = list(pool.map(run, due))
         return [o for o in outcomes if o is not None]
-

@@ -786,10 +786,11 @@ class FeedStore(BriefStore):
                 cursor, {"pk": f"FEED#{feed_id}"}, {"pk", "sk"}
             )
         out = self._call("list feed articles", "query", **kwargs)
+        # Every field present (null when unknown): the same shape whoever serves it.
         fields = ("id", "url", "title", "published", "queued_at")
         items = [
-            {k: v for k, v in from_item(item).items() if k in fields}
-            for item in out.get("Items", [])
+            {k: record.get(k) for k in fields}
+            for record in (from_item(item) for item in out.get("Items", []))
         ]
         return items, encode_cursor(out.get("LastEvaluatedKey"))
 

@@ -21,6 +21,7 @@ from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from . import bootstrap
+from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS, MAX_SOURCE_CHARS, SOURCE_PATTERN
 from .briefing import ensure_brief, url_key
 from .queue import BriefJob
 
@@ -32,7 +33,6 @@ MAX_URL_CHARS = 2048  # what browsers and CDNs reliably accept
 MAX_BATCH_URLS = 100  # one request must stay well inside the API's 29 s and one SQS burst
 # ~300,000 words: far beyond any article, small enough that one request cannot hog the function.
 MAX_TEXT_CHARS = 2_000_000
-DEFAULT_LIST_LIMIT = 20
 
 
 def _check_url(value: str) -> str:
@@ -163,10 +163,10 @@ def get_article(
 def list_articles(
     source: Annotated[
         str | None,
-        Query(max_length=253, pattern=r"^[A-Za-z0-9.-]+$", description="site domain"),
+        Query(max_length=MAX_SOURCE_CHARS, pattern=SOURCE_PATTERN, description="site domain"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> BriefList:
     """A page of brief cards (id, title, source, summary...) and the next page's cursor."""
     items, next_cursor = bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import bootstrap, feeds
 from .api_articles import Url
+from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS
 
 router = APIGatewayRouter()
 logger = Logger()
@@ -27,7 +28,6 @@ metrics = Metrics(namespace="newsbrief")
 MIN_INTERVAL_MINUTES = 5
 MAX_INTERVAL_MINUTES = 7 * 24 * 60  # a feed polled less than weekly is not news any more
 DEFAULT_INTERVAL_MINUTES = 30
-DEFAULT_LIST_LIMIT = 20
 FeedId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="feed id")]
 
 
@@ -140,7 +140,7 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
 @router.get("/feeds", summary="List feeds with their poll status")
 def list_feeds(
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> FeedList:
     """A page of feeds (last poll time, status, article count) and the next page's cursor."""
     items, next_cursor = bootstrap.feed_store().list_feeds(limit=limit, cursor=cursor)
@@ -164,7 +164,7 @@ def delete_feed(feed_id: FeedId) -> Response[None]:
 def list_feed_articles(
     feed_id: FeedId,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
 ) -> FeedArticleList:
     """The feed's articles (ids for GET /articles/{id}) and the next page's cursor."""
     items: list[dict[str, Any]]

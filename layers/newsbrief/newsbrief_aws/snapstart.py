@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 
 # The modules the briefing routes (POST /articles, POST /summarize) import on first use.
 WARM_MODULES = (
@@ -75,8 +76,16 @@ def warm_before_snapshot() -> None:
         _log.warning("snapstart warm-up brief failed", exc_info=True)
 
 
-def register() -> bool:
-    """Register the warm-up as a before-snapshot hook; ``False`` where there is no SnapStart.
+def warm_read_path() -> None:
+    """The read function's warm-up: the AWS SDK only (it never briefs); never fails."""
+    try:
+        warm_aws_sdk()
+    except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
+        _log.warning("snapstart warm-up of the AWS SDK failed", exc_info=True)
+
+
+def register(warm: Callable[[], None] = warm_before_snapshot) -> bool:
+    """Register ``warm`` as a before-snapshot hook; ``False`` where there is no SnapStart.
 
     ``snapshot_restore_py`` ships with Lambda's Python managed runtimes (3.12+); the project
     does not install it, so its absence simply means "not on Lambda".
@@ -85,5 +94,5 @@ def register() -> bool:
         from snapshot_restore_py import register_before_snapshot
     except ImportError:
         return False
-    register_before_snapshot(warm_before_snapshot)
+    register_before_snapshot(warm)
     return True

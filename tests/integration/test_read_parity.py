@@ -1,0 +1,176 @@
+"""The read function answers every GET exactly as the typed API routes (the contract) do.
+
+The GET routes are deployed on the lean read function (no pydantic); their typed declarations
+in the API function are what the OpenAPI spec and /docs publish. Each request below goes to
+both handlers on the same mocked table: same status, same body on success, same error code on
+failure. A bound changed on one side only fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from newsbrief.errors import FetchFailed
+from newsbrief.models import FeedLink, FeedRecord
+from newsbrief.pipeline import brief_id
+from newsbrief_aws import bootstrap
+
+from tests.integration.conftest import api_event
+
+FEED_URL = "https://www.gazette.example/feed.xml"
+QUEUED_URL = "https://coastal.example/news/queued"
+FAILED_URL = "https://coastal.example/news/failed"
+UNKNOWN_ID = "0123456789abcdef01234567"
+
+
+@pytest.fixture
+def world(aws: Any, stored_briefs: list[Any]) -> dict[str, str]:
+    """Briefs (stored_briefs), a feed that led to three URLs, a queued and a failed URL."""
+    feeds = bootstrap.feed_store()
+    feed_id = brief_id(FEED_URL)
+    feeds.add_feed(
+        FeedRecord(
+            id=feed_id, url=FEED_URL, interval_minutes=30, created_at="2026-11-26T09:00:00+00:00",
+            title="Gazette", kind="rss",
+        )
+    )  # fmt: skip
+    links = [
+        FeedLink(url_key=brief_id(url), url=url, title=title)
+        for url, title in [
+            (QUEUED_URL, "Queued story"),
+            (FAILED_URL, None),
+            ("https://coastal.example/news/third", "Third story"),
+        ]
+    ]
+    assert len(feeds.claim_urls(feed_id, links, "2026-11-26T11:00:00+00:00")) == 3
+    feeds.record_failure(brief_id(FAILED_URL), FAILED_URL, FetchFailed("upstream said 500"))
+    return {
+        "brief": stored_briefs[0].id,
+        "feed": feed_id,
+        "queued": brief_id(QUEUED_URL),
+        "failed": brief_id(FAILED_URL),
+    }
+
+
+LIST_QUERIES: list[dict[str, str]] = [
+    {},
+    {"limit": "2"},
+    {"limit": "100"},
+    {"limit": "0"},
+    {"limit": "101"},
+    {"limit": "-1"},
+    {"limit": "abc"},
+    {"limit": "2.5"},
+    {"limit": ""},
+    {"limit": " 3"},
+    {"limit": "+2"},
+    {"limit": "1_0"},
+    {"limit": "\u0663"},  # ARABIC-INDIC DIGIT THREE
+    {"limit": "0x10"},
+    {"limit": "0003"},
+    {"limit": "99999999999999999999999"},
+    {"limit": "9" * 5000},  # beyond what int() parses from text
+    {"cursor": ""},
+    {"cursor": "not-a-cursor"},
+    {"cursor": "x" * 4097},
+    {"cursor": "eyJwayI6IkZPTyJ9"},  # a well-formed cursor of no listing
+    {"other": "ignored"},
+]
+SOURCE_QUERIES: list[dict[str, str]] = [
+    {"source": "gazette.example"},
+    {"source": "www.gazette.example"},
+    {"source": "coastal.example", "limit": "1"},
+    {"source": "nowhere.example"},
+    {"source": ""},
+    {"source": "bad domain!"},
+    {"source": "a" * 254},
+]
+
+
+def _requests(ids: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    feed = ids["feed"]
+    paths = [
+        ("/health", {}),
+        (f"/articles/{ids['brief']}", {}),
+        (f"/articles/{ids['queued']}", {}),
+        (f"/articles/{ids['failed']}", {}),
+        (f"/articles/{UNKNOWN_ID}", {}),
+        ("/articles/XYZ", {}),
+        (f"/articles/{ids['brief'].upper()}", {}),
+        (f"/articles/{ids['brief']}0", {}),
+        (f"/feeds/{feed}", {}),
+        (f"/feeds/{UNKNOWN_ID}", {}),
+        ("/feeds/not-an-id", {}),
+        (f"/feeds/{UNKNOWN_ID}/articles", {}),
+        ("/feeds/not-an-id/articles", {}),
+    ]
+    for query in LIST_QUERIES:
+        paths += [("/articles", query), ("/feeds", query), (f"/feeds/{feed}/articles", query)]
+    paths += [("/articles", query) for query in SOURCE_QUERIES]
+    return paths
+
+
+def _same(typed: Any, lean: Any, what: str) -> None:
+    assert lean.status == typed.status, f"{what}: {lean.status} != {typed.status} {typed.body}"
+    if typed.status < 400:
+        assert lean.body == typed.body, what
+    else:
+        assert lean.body["error"]["code"] == typed.body["error"]["code"], what
+        assert lean.body["error"]["message"], what
+    assert lean.headers.get("content-type", "").startswith("application/json"), what
+
+
+def test_every_read_answers_like_the_contract(call_api: Any, call_read: Any, world: Any) -> None:
+    requests = _requests(world)
+    statuses: set[int] = set()
+    for path, query in requests:
+        event = api_event("api_article_get", path=path, query=query)
+        typed, lean = call_api(event), call_read(event)
+        _same(typed, lean, f"GET {path} {query}")
+        statuses.add(typed.status)
+    # The cases reach successes, client errors and not-found (and the failed URL's own error).
+    assert {200, 400, 404} <= statuses
+    assert len(requests) > 60
+
+
+def test_pages_chain_the_same_way(call_api: Any, call_read: Any, world: Any) -> None:
+    """A cursor from either function pages on in the other: one listing, two servers."""
+    for path in ("/articles", f"/feeds/{world['feed']}/articles"):
+        seen: list[str] = []
+        cursor: str | None = None
+        for turn in range(10):
+            query = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+            event = api_event("api_article_get", path=path, query=query)
+            typed, lean = call_api(event), call_read(event)
+            _same(typed, lean, f"GET {path} page {turn}")
+            seen += [item["id"] for item in lean.body["items"]]
+            cursor = (typed if turn % 2 else lean).body["next_cursor"]
+            if cursor is None:
+                break
+        assert len(seen) == len(set(seen)) >= 3, path
+
+
+def test_read_function_serves_the_stored_brief(
+    call_read: Any, world: Any, stored_briefs: Any
+) -> None:
+    """The stored JSON is served as is: it is the brief that was saved, field for field."""
+    event = api_event("api_article_get", path=f"/articles/{world['brief']}")
+    result = call_read(event)
+    assert result.status == 200
+    assert result.body == stored_briefs[0].model_dump(mode="json")
+    # A queued URL's id answers 404 until the worker is done; a failed one says why.
+    queued = call_read(api_event("api_article_get", path=f"/articles/{world['queued']}"))
+    assert queued.status == 404 and "queued" in queued.body["error"]["message"]
+    failed = call_read(api_event("api_article_get", path=f"/articles/{world['failed']}"))
+    assert failed.body["error"]["code"] == FetchFailed.code
+
+
+def test_read_function_refuses_writes(call_read: Any, aws: Any) -> None:
+    """Only GET routes exist here: a write sent to it is a 404, and nothing is stored."""
+    before = aws.item_count()
+    for method in ("POST", "DELETE", "PUT"):
+        event = api_event("api_article_get", path="/articles", method=method, body={"url": "x"})
+        result = call_read(event)
+        assert result.status == 404 and result.body["error"]["code"] == "not_found"
+    assert aws.item_count() == before
