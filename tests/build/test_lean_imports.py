@@ -1,4 +1,4 @@
-"""The API's read routes stay lean, and SnapStart snapshots carry the briefing path instead.
+"""The read function stays lean; the API function's SnapStart snapshot holds the briefing path.
 
 Each case runs in a fresh interpreter (this test process has imported everything already), with
 AWS pointed at a closed loopback port so the store fails fast without any network.
@@ -14,12 +14,14 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
-HEAVY = ["sumy", "nltk", "bs4", "lxml"]
+HEAVY = ["sumy", "nltk", "bs4", "lxml", "pydantic"]
+API = "functions.api.app"
+READ = "functions.read.app"
 
 PROBE = r"""
-import json, sys
+import importlib, json, sys
 event_names = json.loads(sys.argv[1])
-import functions.api.app as api
+api = importlib.import_module(sys.argv[3])
 
 class Context:
     function_name = "probe"
@@ -58,7 +60,7 @@ def register_after_restore(func, *args, **kwargs):
 """
 
 
-def _probe(events: list[str], extra_path: Path | None = None) -> dict:
+def _probe(events: list[str], extra_path: Path | None = None, module: str = API) -> dict:
     env = {
         **os.environ,
         "TABLE_NAME": "probe",
@@ -74,7 +76,7 @@ def _probe(events: list[str], extra_path: Path | None = None) -> dict:
     if extra_path is not None:
         env["PYTHONPATH"] = str(extra_path)
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(events), json.dumps(HEAVY)],
+        [sys.executable, "-c", PROBE, json.dumps(events), json.dumps(HEAVY), module],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -86,14 +88,33 @@ def _probe(events: list[str], extra_path: Path | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_read_routes_never_import_the_parser_or_summarizer() -> None:
-    result = _probe(["api_health", "api_article_get", "api_articles_list", "api_docs"])
+def test_read_function_never_imports_pydantic_the_parser_or_summarizer() -> None:
+    events = ["api_health", "api_article_get", "api_articles_list", "api_feeds_list"]
+    result = _probe(events, module=READ)
     assert result["statuses"][0] == 200
     # The store is unreachable: the read routes answer 503, but must not have loaded stages.
-    assert result["statuses"][1] == 503
+    assert result["statuses"][1:] == [503, 503, 503]
     assert result["heavy"] == [], f"read routes imported {result['heavy']}"
     assert result["stages"] == []
     assert result["hooks"] == 0  # no SnapStart runtime here: nothing registered
+
+
+def test_read_function_snapshot_holds_the_sdk_and_no_stages(tmp_path: Path) -> None:
+    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME_HOOKS, encoding="utf-8")
+    result = _probe([], extra_path=tmp_path, module=READ)
+    assert result["hooks"] == 1
+    assert result["sdk_warm"]
+    assert result["stages"] == [] and result["heavy"] == []
+
+
+def test_api_function_reads_never_import_the_parser_or_summarizer() -> None:
+    """The typed read routes (the contract, also served in-process) stay off the stages."""
+    result = _probe(["api_health", "api_article_get", "api_articles_list", "api_docs"])
+    assert result["statuses"][0] == 200
+    assert result["statuses"][1] == 503
+    assert set(result["heavy"]) == {"pydantic"}, f"read routes imported {result['heavy']}"
+    assert result["stages"] == []
+    assert result["hooks"] == 0
 
 
 def test_snapstart_hook_loads_the_briefing_path_into_the_snapshot(tmp_path: Path) -> None:
@@ -111,9 +132,10 @@ def test_snapstart_hook_loads_the_briefing_path_into_the_snapshot(tmp_path: Path
 
 def test_routes_without_the_store_load_neither_the_sdk_nor_the_openapi_models() -> None:
     """GET /health pays for no AWS SDK and no OpenAPI models (~250 ms of a cold start)."""
-    result = _probe(["api_health"])
-    assert result["statuses"] == [200]
-    assert result["deferred"] == []
+    for module in (API, READ):
+        result = _probe(["api_health"], module=module)
+        assert result["statuses"] == [200], module
+        assert result["deferred"] == [], module
 
 
 def test_docs_are_served_although_registered_on_first_use() -> None:

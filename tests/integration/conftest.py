@@ -130,10 +130,11 @@ def api_event(
         event["httpMethod"] = method
         event["requestContext"]["httpMethod"] = method
     if path is not None:
+        # Any path, as the catch-all resource delivers it (the routers match on the path).
         event["path"] = path
         event["requestContext"]["path"] = "/v1" + path
-        if event.get("pathParameters") is not None:
-            event["pathParameters"] = {"proxy": path.lstrip("/")}
+        event["resource"] = event["requestContext"]["resourcePath"] = "/{proxy+}"
+        event["pathParameters"] = {"proxy": path.lstrip("/")}
     if body is not None:
         event["body"] = json.dumps(body)
     if raw_body is not None:
