@@ -207,9 +207,10 @@ def test_binary_served_as_html_is_unsupported_content(
 
 
 def test_random_binary_handed_to_brief_html_is_no_crash() -> None:
-    # Noise decoded as Latin-1 is "text" to every stage after fetch (which refuses binary):
-    # cost is linear, about 6 s of CPU per MiB (10x that under tracemalloc), so a small seeded
-    # sample proves the point quickly and the same way on every run.
+    # Noise decoded as Latin-1 is "text" to every stage after fetch (which refuses binary).
+    # Summary and entities read at most MAX_ANALYSED_CHARS of it (2-3 s of CPU for any amount
+    # of noise, tenfold under tracemalloc), so a small seeded sample proves the point quickly
+    # and the same way on every run.
     noise = random.Random(8).randbytes(MIB // 8).decode("latin-1")
     outcome, peak = measured(lambda: brief_html(noise))
     assert isinstance(outcome, (Brief, NoArticle)), outcome

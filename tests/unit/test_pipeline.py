@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from newsbrief.errors import InvalidInput, NoArticle
-from newsbrief.pipeline import brief_html, brief_id, brief_text, normalize_url, source_of
+from newsbrief.pipeline import (
+    MAX_ANALYSED_CHARS,
+    analysed_part,
+    brief_html,
+    brief_id,
+    brief_text,
+    normalize_url,
+    source_of,
+)
 
 from tests.conftest import FIXTURES
 
@@ -69,3 +77,34 @@ def test_unparseable_urls_never_raise(url: str) -> None:
     assert source_of(url) is None or isinstance(source_of(url), str)
     brief = brief_text("A sentence about the harbour. Another one follows here.", url=url)
     assert brief.url == url
+
+
+def _paragraph(n: int) -> str:
+    return (
+        f"Paragraph {n} reports that the harbour council met again on Tuesday evening. "
+        f"Members discussed the ferry timetable and the cost of repairs to pier {n}."
+    )
+
+
+def test_summary_and_entities_come_from_the_leading_part_of_a_huge_text() -> None:
+    """Past MAX_ANALYSED_CHARS the text is kept but not analysed: bounded CPU for any input."""
+    body = []
+    while sum(len(p) + 2 for p in body) < MAX_ANALYSED_CHARS:
+        body.append(_paragraph(len(body)))
+    tail = "Governor Anneliese Marchetti visited Vellmoor and spoke to the press at length."
+    text = "\n\n".join(body + [tail] * 50)
+    brief = brief_text(text, title="Harbour council")
+    assert brief.text == text  # published whole
+    assert brief.word_count == len(text.split())
+    analysed = analysed_part(text)
+    assert len(analysed) <= MAX_ANALYSED_CHARS and text.startswith(analysed)
+    assert text[len(analysed) :].startswith("\n\n")  # cut between paragraphs
+    assert all(sentence in analysed for sentence in brief.summary)
+    assert not any("Marchetti" in e.name or "Vellmoor" in e.name for e in brief.entities)
+
+
+def test_analysed_part_of_one_giant_paragraph_ends_at_a_word() -> None:
+    text = "word " * (MAX_ANALYSED_CHARS // 4)
+    part = analysed_part(text)
+    assert len(part) <= MAX_ANALYSED_CHARS and part.endswith("word")
+    assert analysed_part("short text") == "short text"

@@ -19,6 +19,11 @@ from .settings import FetchSettings
 
 DEFAULT_SENTENCES = 3
 MAX_SENTENCES = 20
+# The summary and the entities are computed on the text's first 200,000 characters (~30,000
+# words, ten times a long feature): no news article is longer, and past it the text is a
+# transcript, a dump or noise whose analysis would cost seconds of CPU per extra MiB. The
+# brief's text and word count stay whole.
+MAX_ANALYSED_CHARS = 200_000
 
 
 def normalize_url(url: str) -> str:
@@ -62,6 +67,21 @@ def _check_sentences(sentences: int) -> int:
     return sentences
 
 
+def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
+    """The leading part of ``text`` the summary and entities come from, cut between paragraphs.
+
+    Cut at the last paragraph break before ``limit`` (at a space when a single paragraph is
+    longer than that), so no sentence is analysed half.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind("\n\n")
+    if cut < limit // 2:  # one giant paragraph: end at a word instead
+        cut = head.rfind(" ")
+    return head[:cut].rstrip() if cut > 0 else head
+
+
 def build_brief(
     article: Article, url: str | None = None, sentences: int = DEFAULT_SENTENCES
 ) -> Brief:
@@ -83,8 +103,11 @@ def build_brief(
 
         language = detect_language(text)
     canonical = article.canonical_url or url
-    summary = summarize_text(text, sentences=sentences, language=language, title=article.title)
-    entities = find_entities(text, language=language, title=article.title)
+    analysed = analysed_part(text)
+    summary = summarize_text(
+        analysed, sentences=sentences, language=language, title=article.title
+    )
+    entities = find_entities(analysed, language=language, title=article.title)
     return Brief(
         id=brief_id(canonical, text),
         url=url,
