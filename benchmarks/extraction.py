@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from newsbrief.models import ARTICLE_METADATA
+
 from benchmarks.scoring import PageScore, aggregate, score_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,16 +105,7 @@ def measure(
 
 
 FIXTURES = REPO / "tests" / "fixtures" / "pages"
-METADATA_FIELDS = (
-    "title",
-    "authors",
-    "published",
-    "language",
-    "canonical_url",
-    "site_name",
-    "top_image",
-    "description",
-)
+METADATA_FIELDS = ARTICLE_METADATA
 
 
 def metadata_accuracy() -> tuple[int, int, dict[str, int]]:

@@ -9,7 +9,7 @@ import random
 import pytest
 from newsbrief.errors import NoArticle
 from newsbrief.extract import extract_article
-from newsbrief.models import Article
+from newsbrief.models import ARTICLE_METADATA, Article
 
 from tests.conftest import FIXTURES
 from tests.support.loopback import Response
@@ -21,16 +21,7 @@ EXPECTED: dict[str, dict] = {
     if not name.startswith("_")
 }
 ARTICLE_PAGES = sorted(name for name, spec in EXPECTED.items() if not spec.get("no_article"))
-METADATA_FIELDS = (
-    "title",
-    "authors",
-    "published",
-    "language",
-    "canonical_url",
-    "site_name",
-    "top_image",
-    "description",
-)
+METADATA_FIELDS = ARTICLE_METADATA
 
 
 def load(name: str) -> tuple[str, dict]:

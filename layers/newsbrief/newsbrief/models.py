@@ -55,6 +55,19 @@ class Article:
     description: str | None = None
 
 
+# Everything extraction reports about an article besides its text (what metadata checks score).
+ARTICLE_METADATA = (
+    "title",
+    "authors",
+    "published",
+    "language",
+    "canonical_url",
+    "site_name",
+    "top_image",
+    "description",
+)
+
+
 @dataclass(slots=True)
 class Entity:
     """One named entity of an article with its canonical name and mention count."""
