@@ -17,6 +17,7 @@ Cases (CPU time of import + the first event, median of several fresh processes):
   api-summarize    + POST /summarize (the briefing path: extract, summarize, entities)
   api-restored     POST /summarize after the SnapStart hook ran
   worker-import    import functions/worker/app.py
+  scheduler-import import functions/scheduler/app.py
 
 "import" is the handler module's import; "total" adds the first event, including the AWS SDK
 import and client creation that the store does on first use. A "restored" case runs the
@@ -67,8 +68,9 @@ CASES: dict[str, tuple[str, str | None, bool]] = {
     "api-summarize": ("api", "api_summarize.json", False),
     "api-restored": ("api", "api_summarize.json", True),
     "worker-import": ("worker", None, False),
+    "scheduler-import": ("scheduler", None, False),
 }
-FUNCTIONS = ("api", "read", "worker")
+FUNCTIONS = ("api", "read", "worker", "scheduler")
 # Stand-in for the module Lambda's Python runtime gives SnapStart functions: collects hooks.
 FAKE_SNAPSHOT_RUNTIME = """
 HOOKS = []
@@ -250,10 +252,10 @@ def main() -> int:
     ).stdout.strip()
     paths = build_host(python, version, args.rebuild)
     print(f"cold start, CPU ms, median of {args.runs} fresh processes (python {version})")
-    print(f"{'case':<16}{'import':>8}{'total':>8}{'goal':>11}  status  heavy modules loaded")
+    print(f"{'case':<17}{'import':>8}{'total':>8}{'goal':>11}  status  heavy modules loaded")
     for case, (function, event, restored) in CASES.items():
         if event and not (EVENTS / event).exists():
-            print(f"{case:<16}  (no events/{event})")
+            print(f"{case:<17}  (no events/{event})")
             continue
         results = [run_case(python, paths, function, event, restored) for _ in range(args.runs)]
         imp = statistics.median(r["import"] for r in results) * 1000
@@ -267,7 +269,7 @@ def main() -> int:
             goal = f"total<{limit}" + ("" if total <= limit else "!")
         heavy = ",".join(results[0]["heavy"]) or "-"
         status = results[0]["status"]
-        print(f"{case:<16}{imp:>8.0f}{total:>8.0f}{goal:>11}  {status!s:>6}  {heavy}")
+        print(f"{case:<17}{imp:>8.0f}{total:>8.0f}{goal:>11}  {status!s:>6}  {heavy}")
 
     if SAM_BUILD.exists():
         print("\narm64 artifacts (.aws-sam/build), MB")
