@@ -47,3 +47,42 @@ def test_api_keys_are_throttled_and_capped(template):
     assert plan["CreateUsagePlan"] == "PER_API"
     assert set(plan["Throttle"]) == {"RateLimit", "BurstLimit"}
     assert plan["Quota"]["Period"] == "DAY"
+
+
+def test_every_published_route_reaches_its_function(aws):
+    """Each route of the OpenAPI document is routed by the template's API Gateway resources:
+    reads (GET) to the lean read function, everything else to the API function.
+
+    API Gateway never falls back from a matching resource to {proxy+}, so a write on a path
+    the read function owns must be declared on the API function itself; this catches one
+    forgotten on either side.
+    """
+    from newsbrief_local.gateway import Gateway
+
+    from tests.conftest import REPO_ROOT
+
+    spec = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    gateway = Gateway(aws.stack.routes(), invoke=None, api_key="k", stage="v1", responses={})
+    checked = 0
+    for template_path, operations in spec["paths"].items():
+        path = template_path.replace("{article_id}", "0" * 24).replace("{feed_id}", "1" * 24)
+        for method in operations:
+            found = gateway.match(method.upper(), path)
+            assert found is not None, f"{method.upper()} {template_path} reaches no function"
+            route, _ = found
+            expected = "ReadFunction" if method == "get" else "ApiFunction"
+            assert route.function == expected, f"{method.upper()} {template_path}"
+            assert route.api_key_required == (template_path != "/health")
+            checked += 1
+    assert checked >= 10
+    docs = gateway.match("GET", "/docs")
+    assert docs is not None and docs[0].function == "ApiFunction"
+
+
+def test_read_function_may_only_read_the_table(template):
+    props = template["Resources"]["ReadFunction"]["Properties"]
+    assert [next(iter(policy)) for policy in props["Policies"]] == ["DynamoDBReadPolicy"]
+    assert props["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    resources = template["Resources"]
+    for kind in ("ReadFunctionLogGroup", "ReadErrorsAlarm", "ReadThrottlesAlarm"):
+        assert kind in resources, kind
