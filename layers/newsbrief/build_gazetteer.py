@@ -6,6 +6,8 @@ Data files are built at package build time from their source packages, never han
   15,000+ people), ``pycountry`` (ISO 3166 names and subdivisions, LGPL), ``countryinfo`` (MIT;
   alternative spellings and demonyms);
 - people: ``names-dataset`` (Apache-2.0; first and last names ranked per country);
+- organizations: ``pytickersymbols`` (MIT; the listed companies of the major stock indices),
+  their names cut to the forms news text uses ("Tesla, Inc." -> "Tesla");
 - ordinary English words: ``wordfreq`` (Apache-2.0 code, CC-BY-SA 4.0 data), used only to tell
   a capitalized sentence opener ("Despite", "Hosts") from a name; function words ("The",
   "Will") come from sumy's English stop-word list and are never names.
@@ -29,7 +31,7 @@ from pathlib import Path
 OUT_DIR = Path(__file__).resolve().parent / "newsbrief" / "data"
 OUT_NAME = "gazetteer.txt"
 # Bumped whenever the file's layout or content rules change, so `--if-missing` rebuilds it.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
 FIRST_NAME_MAX_RANK = 1000
@@ -163,6 +165,84 @@ def build_names() -> tuple[dict[str, int], dict[str, int]]:
     return result[0], result[1]
 
 
+# Legal-form words that news text leaves out ("Apple Inc." is "Apple" after the first line).
+LEGAL_SUFFIXES = frozenset(
+    """inc inc. incorporated corp corp. corporation co co. company companies plc ag se sa s.a.
+    nv n.v. ltd ltd. limited llc l.p. lp holdings holding group kgaa gmbh asa ab oyj a/s spa
+    s.p.a. sab bhd tbk k.k. kk reit""".split()
+)
+# Business-line words a short form may drop ("Dell Technologies" -> "Dell"); a head that is
+# itself ambiguous (a place, a demonym, a word) is then only typed in company context.
+DESCRIPTOR_SUFFIXES = frozenset(
+    """technologies technology platforms motor motors international pharmaceuticals
+    therapeutics systems industries brands entertainment communications networks solutions
+    software semiconductor semiconductors airlines""".split()
+)
+
+
+def org_forms(name: str) -> set[str]:
+    """The forms of a listed company's name that news text uses.
+
+    "Tesla, Inc." -> {"Tesla"}; "The Cheesecake Factory" -> {"Cheesecake Factory"};
+    "Ford Motor Company" -> {"Ford Motor Company", "Ford Motor", "Ford"}.
+    """
+    name = " ".join(_ascii(name).replace(",", " ").split())
+    if name.startswith("The "):
+        name = name[4:]
+    forms = {name}
+    words = name.split()
+    # Strip trailing legal forms one by one: "Swiss Reinsurance Company Ltd" -> "Swiss
+    # Reinsurance"; "& Co." goes with its "Co.".
+    while len(words) > 1 and (words[-1].lower() in LEGAL_SUFFIXES or words[-1] == "&"):
+        words = words[:-1]
+        forms.add(" ".join(words))
+    if len(words) > 1 and words[-1].lower() in DESCRIPTOR_SUFFIXES:
+        forms.add(" ".join(words[:-1]))
+    # Forms the tagger can never produce as one span (lower-case words, digits) are dropped;
+    # a two-letter head ("BT") is a word in capitals as often as a company.
+    return {
+        f for f in forms if _latin(f) and len(f) >= 3 and all(w[:1].isupper() for w in f.split())
+    }
+
+
+def build_orgs() -> set[str]:
+    """Company name forms from ``pytickersymbols`` (major indices' constituents)."""
+    from pytickersymbols import PyTickerSymbols
+
+    forms: set[str] = set()
+    for stock in PyTickerSymbols().get_all_stocks():
+        if stock.get("name"):
+            forms |= org_forms(stock["name"])
+    return forms
+
+
+def _lexeme(word: str) -> bool:
+    """Whether wordfreq knows ``word`` as an English word that inflects ("apples", "targets").
+
+    wordfreq counts are case-blind, so "microsoft" is as frequent as "apple"; but brands do not
+    take plural, past or adverb forms, ordinary words do.
+    """
+    from wordfreq import zipf_frequency
+
+    low = word.lower()
+    return max(zipf_frequency(low + s, "en") for s in ("s", "es", "ed", "ing", "ly")) >= (
+        LEXEME_INFLECTION_ZIPF
+    )
+
+
+def _english_only(word: str) -> bool:
+    """A frequent English word that other languages' news does not use ("Next", "Southern").
+
+    Brands are written the same in every language, so their frequency is similar across them.
+    """
+    from wordfreq import zipf_frequency
+
+    low = word.lower()
+    english = zipf_frequency(low, "en")
+    other = max(zipf_frequency(low, lang) for lang in ("de", "fr", "es", "it", "nl", "pt"))
+    return english >= COMMON_WORD_ZIPF and english - other >= ENGLISH_ONLY_MARGIN
+
+
 def build_vocab() -> dict[str, float]:
     """Common English words with their Zipf frequency (rounded to save space)."""
     from wordfreq import top_n_list, zipf_frequency
@@ -182,6 +262,13 @@ MAJOR_PLACE_POPULATION = 1_000_000
 # Ranks up to this are "strong" first names: a capitalized word after one is almost surely a
 # surname.
 STRONG_NAME_RANK = 600
+# An inflected form this frequent ("apples" 3.96, "visas" 3.5) marks an ordinary word; brands'
+# inflections are rare ("microsofts" 1.6, "fords" 2.7).
+LEXEME_INFLECTION_ZIPF = 2.9
+# How much more frequent in English than in any of six other European languages a frequent
+# word must be to count as an English word rather than a brand ("next" +1.6, "target" +0.9,
+# "tesla" -0.1).
+ENGLISH_ONLY_MARGIN = 0.8
 
 
 def build(out_dir: Path = OUT_DIR) -> Path:
@@ -207,6 +294,17 @@ def build(out_dir: Path = OUT_DIR) -> Path:
         return name.lower() in function_words
 
     major = {n for n, pop in places.items() if pop >= MAJOR_PLACE_POPULATION or n in protected}
+    # Company names: multi-word names and rare words are companies on sight; a single word
+    # that is also an ordinary word, a function word, a nationality or a major place
+    # ("Apple", "Next", "American", "Hartford") is one only in company context. Names that
+    # are also people's names stay on sight: the tagger's person cues outvote them.
+    orgs_cued: set[str] = set()
+    orgs_sure: set[str] = set()
+    for org in build_orgs():
+        ambiguous = org in major or org in demonyms or function(org)
+        if " " not in org and not org.isupper():
+            ambiguous = ambiguous or _lexeme(org) or _english_only(org)
+        (orgs_cued if ambiguous else orgs_sure).add(org)
     # A small town named like a word ("Police", "Best") is noise; a city ("Liverpool", whose
     # name is a frequent word too in wordfreq's mixed-case-blind counts) is not.
     minor = {
@@ -228,6 +326,8 @@ def build(out_dir: Path = OUT_DIR) -> Path:
         ),
         "first": sorted(n for n, r in first.items() if r > STRONG_NAME_RANK and not function(n)),
         "last": sorted(n for n in last if not function(n)),
+        "orgs": sorted(orgs_sure),
+        "orgs_cued": sorted(orgs_cued),
         "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
         "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
     }

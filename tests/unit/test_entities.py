@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from newsbrief.entities import find_entities, load_gazetteer
 from newsbrief.errors import InvalidInput
 from newsbrief.models import Entity
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO_ROOT
 
 SUMMIT = (FIXTURES / "entities" / "summit.txt").read_text(encoding="utf-8")
 
@@ -251,3 +253,78 @@ def test_ampersand_firms_and_named_structures_get_their_types() -> None:
     types = {e.name: (e.type, e.count) for e in find_entities(text)}
     assert types["Calder & Finch"] == ("ORGANIZATION", 2)
     assert types["Harbour Bridge"] == ("LOCATION", 2)
+
+
+def test_listed_companies_are_organizations() -> None:
+    text = (
+        "Microsoft and Nvidia gained on Wednesday. Pfizer cut its outlook, and Morgan Stanley "
+        "said Goldman Sachs would lead the offering. Volkswagen Group and Tesla, Inc. did not "
+        "comment."
+    )
+    types = {e.name: e.type for e in find_entities(text)}
+    for company in ("Microsoft", "Nvidia", "Pfizer", "Morgan Stanley", "Goldman Sachs"):
+        assert types[company] == "ORGANIZATION", company
+    # Legal forms the gazetteer drops are still one organization with the suffix kept.
+    assert types["Volkswagen Group"] == "ORGANIZATION"
+    assert types["Tesla"] == "ORGANIZATION"
+    assert "Inc." not in types  # the legal form after a comma is no entity of its own
+
+
+def test_company_named_like_people_beats_the_person_reading() -> None:
+    # "Morgan" and "Stanley" are both given names: the list of companies outvotes them.
+    entities = by_name(find_entities("Bond traders at Morgan Stanley expect two rate cuts."))
+    assert entities["Morgan Stanley"].type == "ORGANIZATION"
+    # A title before a company-shaped name still makes it a person.
+    entities = by_name(find_entities("We spoke with Mr. Morgan Stanley, a retired teacher."))
+    assert entities["Morgan Stanley"].type == "PERSON"
+
+
+def test_company_named_like_a_word_needs_company_context() -> None:
+    assert find_entities("She ate an apple.") == []
+    assert find_entities("Apple pie is served warm.") == []
+    assert "Target" not in by_name(find_entities("Target practice starts at noon."))
+    for text in (
+        "Apple said on Monday that it would open a store in Mumbai.",
+        "Shares of Apple rose 2 percent in early trading.",
+        "Apple's chief executive visited the factory.",
+        "Target (NYSE: TGT) cut prices on groceries.",
+        "Analysts at Target expect weaker holiday sales.",
+    ):
+        entities = by_name(find_entities(text))
+        company = "Apple" if "Apple" in text else "Target"
+        assert entities[company].type == "ORGANIZATION", text
+
+
+def test_surname_of_a_named_person_is_not_a_company() -> None:
+    # "Ford" is a listed company and a surname: after "Gerald Ford" it is the person.
+    text = "Gerald Ford visited Michigan. Ford said the state would recover."
+    entities = by_name(find_entities(text))
+    assert entities["Gerald Ford"].type == "PERSON"
+    assert entities["Gerald Ford"].count == 2
+    assert "Ford" not in entities
+
+
+def test_company_names_in_the_gazetteer_are_cut_to_news_forms() -> None:
+    gaz = load_gazetteer()
+    for name in ("Apple", "Tesla", "Volkswagen", "Goldman Sachs", "Air Liquide"):
+        assert name in gaz.orgs or name in gaz.orgs_cued, name
+    assert "Apple" in gaz.orgs_cued and "Apple" not in gaz.orgs  # an ordinary word too
+    assert "Nvidia" in gaz.orgs  # a rare word: a company on sight
+    assert "Tesla, Inc." not in gaz.orgs and "Tesla" in gaz.orgs
+
+
+def test_org_forms_drop_legal_suffixes() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "build_gazetteer", REPO_ROOT / "layers" / "newsbrief" / "build_gazetteer.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    org_forms = module.org_forms
+    assert org_forms("Tesla, Inc.") == {"Tesla Inc.", "Tesla"}  # "Tesla Inc." is news style too
+    assert org_forms("Apple Inc.") == {"Apple Inc.", "Apple"}
+    assert "Volkswagen" in org_forms("Volkswagen Group")
+    assert org_forms("The Cheesecake Factory") == {"Cheesecake Factory"}
+    assert org_forms("Ford Motor Company") == {"Ford Motor Company", "Ford Motor", "Ford"}
+    assert "Swiss Reinsurance" in org_forms("Swiss Reinsurance Company Ltd")
+    assert org_forms("Air Liquide") == {"Air Liquide"}

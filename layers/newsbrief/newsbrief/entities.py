@@ -6,7 +6,8 @@ A rule-based tagger built for news text, light enough for a Lambda worker (no mo
    "Bank of England"); in ALL-CAPS lines (headlines, some sports tables) only names the
    gazetteer or the rest of the article vouches for count, since capitals say nothing there.
 2. Each occurrence collects typed votes from cues: gazetteers built from open packages
-   (places, demonyms, first and last names, see ``layers/newsbrief/build_gazetteer.py``),
+   (places, demonyms, first and last names, listed companies, see
+   ``layers/newsbrief/build_gazetteer.py``),
    titles ("President", "coach"), company and event suffixes ("Inc", "Cup"), prepositions
    ("in <LOC>"), datelines, sports result tables.
 3. Document-level consistency: votes are pooled per surface form, short forms ("Putin",
@@ -120,6 +121,43 @@ NEWS_AGENCIES = frozenset(
     """Reuters Reuter AP AFP Xinhua Interfax Itar-Tass Tass Bloomberg Kyodo Antara Bernama
     ANSA DPA EFE PTI UPI Yonhap""".split()
 )
+# Company context for a listed company whose name is also a word or a place ("Apple",
+# "Target", "Shell"): the words after it ("Apple said", "Target shares"), after its possessive
+# ("Apple's chief executive"), and the pairs before it ("shares of Apple", "analysts at Next").
+COMPANY_AFTER = frozenset(
+    """said says told reported reports announced announces posted posts shares stock
+    inc inc. corp corp. plc ag sa nv ltd ltd. llc shareholders""".split()
+)
+COMPANY_POSSESSED = frozenset(
+    """shares stock chief ceo cfo executive executives board chairman chairwoman president
+    spokesman spokeswoman spokesperson profit profits revenue revenues sales earnings
+    shareholders investors stake subsidiary unit results quarterly annual market valuation
+    stores products customers employees workers""".split()
+)
+COMPANY_BEFORE = frozenset(
+    {
+        ("shares", "of"),
+        ("shares", "in"),
+        ("stake", "in"),
+        ("stock", "of"),
+        ("analysts", "at"),
+        ("analyst", "at"),
+        ("economists", "at"),
+        ("economist", "at"),
+        ("strategists", "at"),
+        ("strategist", "at"),
+        ("executives", "at"),
+        ("employees", "at"),
+        ("workers", "at"),
+        ("investors", "in"),
+    }
+)
+# Legal forms: after a comma ("Tesla, Inc.") they stand alone and are no name by themselves.
+LEGAL_FORMS = frozenset("inc inc. corp corp. co. ltd ltd. llc plc".split())
+# Stock exchanges that introduce a ticker: "Target (NYSE: TGT)".
+EXCHANGES = frozenset("nyse nasdaq amex lse tsx asx xetra euronext otc".split())
+_TICKER = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
+
 # Capitalized words that are not names on their own: days, months, pronouns, the field
 # labels of match reports ("Halftime 1-0. Attendance 5,300").
 NOT_NAMES = frozenset(
@@ -191,6 +229,9 @@ class Gazetteer:
     last: frozenset[str]
     vocab_common: frozenset[str]
     vocab: frozenset[str]
+    # Listed companies: typed ORG on sight, or only in company context (ambiguous words).
+    orgs: frozenset[str] = frozenset()
+    orgs_cued: frozenset[str] = frozenset()
 
 
 @cache
@@ -223,6 +264,9 @@ def load_gazetteer() -> Gazetteer:
         last=frozenset(sections["last"]),
         vocab_common=frozenset(sections["vocab_common"]),
         vocab=frozenset(sections["vocab"]),
+        # .get: a gazetteer built before the organization sections still loads.
+        orgs=frozenset(sections.get("orgs", ())),
+        orgs_cued=frozenset(sections.get("orgs_cued", ())),
     )
 
 
@@ -477,7 +521,12 @@ class _Tagger:
             )
             if label:
                 return  # "Note: ...", "Source: ...": a field label, not a name
-            if at_start and not row_label and self._ordinary_opener(head, words):
+            if (
+                at_start
+                and not row_label
+                and self._ordinary_opener(head, words)
+                and not (len(words) == 1 and self._org_weight(words, tokens, start, end, prev))
+            ):
                 prev = head
                 words = words[1:]
                 start += 1
@@ -498,8 +547,8 @@ class _Tagger:
         if not words:
             return
         surface = " ".join(words)
-        if len(words) == 1 and len(surface) < 2:
-            return
+        if len(words) == 1 and (len(surface) < 2 or surface.lower() in LEGAL_FORMS):
+            return  # "Tesla, Inc.": the legal form after a comma is no name of its own
         mention = _Mention(surface)
         self.in_parens = self.depth[start] > 0 if start < len(self.depth) else False
         self._vote(mention, words, tokens, start, start + len(words), prev, table)
@@ -516,6 +565,49 @@ class _Tagger:
         ):
             return  # "Choice", "Slaughter Steers": ordinary words with only a faint cue
         self.mentions.append(mention)
+
+    def _company_context(self, tokens: list[str], start: int, end: int) -> bool:
+        """Whether the words around ``tokens[start:end]`` speak of a company."""
+        nxt = tokens[end] if end < len(tokens) else ""
+        nxt2 = tokens[end + 1] if end + 1 < len(tokens) else ""
+        low = nxt.lower()
+        if low in COMPANY_AFTER:
+            return True
+        if nxt == "'" and nxt2.lower() == "s":  # the tokenizer keeps a possessive 's apart
+            after = tokens[end + 2] if end + 2 < len(tokens) else ""
+            return after.lower() in COMPANY_POSSESSED
+        if nxt == "(" and (
+            nxt2.lower() in EXCHANGES
+            or (
+                _TICKER.fullmatch(nxt2)
+                and end + 2 < len(tokens)
+                and tokens[end + 2] == ")"
+                and not self.place(nxt2)
+            )
+        ):
+            return True  # a ticker: "Target (TGT.N)", "Shell (LSE: SHEL)"
+        if start >= 2:
+            return (tokens[start - 2].lower(), tokens[start - 1].lower()) in COMPANY_BEFORE
+        return False
+
+    def _org_weight(
+        self, words: list[str], tokens: list[str], start: int, end: int, prev: str
+    ) -> float:
+        """ORG votes that the list of companies gives this span in this context (0: none)."""
+        gaz = self.gaz
+        surface = " ".join(words)
+        if prev.lower().rstrip(".") in PERSON_TITLES:
+            return 0.0  # "founder Charles Schwab", "President Ford": a person
+        if surface in gaz.orgs:
+            if len(words) > 1:
+                return W_STRONG + W_MEDIUM  # "Goldman Sachs": beats the given-name reading
+            if surface in gaz.first_strong or surface in gaz.first or surface in gaz.last:
+                # "Ford", "Pearson": a company unless the article names a person with it.
+                return 0.0 if surface in self.name_parts else W_MEDIUM + W_WEAK
+            return W_STRONG
+        if surface in gaz.orgs_cued and self._company_context(tokens, start, end):
+            return W_STRONG
+        return 0.0
 
     def _known(self, word: str) -> bool:
         """Whether any gazetteer list knows ``word`` as a name."""
@@ -541,7 +633,12 @@ class _Tagger:
             return False
         for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
             prefix = " ".join(words[:size])
-            if self.place(prefix) or self.demonym(prefix) or prefix.upper() in self.known_multi:
+            if (
+                self.place(prefix)
+                or self.demonym(prefix)
+                or prefix.upper() in self.known_multi
+                or prefix in self.gaz.orgs  # "Volkswagen Group", "Deutsche Bank"
+            ):
                 return False
         if head in self.gaz.first_strong and len(words) > 1:
             return False
@@ -574,6 +671,10 @@ class _Tagger:
         nxt2 = tokens[end + 1] if end + 1 < len(tokens) else ""
         prev_low = prev.lower().rstrip(".")
         acronym = len(words) == 1 and (surface.isupper() or re.fullmatch(r"(?:[A-Z]\.)+", surface))
+        # Listed companies: a match outweighs the given-name reading of "Morgan Stanley".
+        org = self._org_weight(words, tokens, start, end, prev)
+        if org:
+            votes[ORG] += org
 
         # Whole-span gazetteer evidence.
         if self.demonym(surface):
@@ -628,7 +729,7 @@ class _Tagger:
             votes[PER] += W_STRONG
         if re.fullmatch(r"[A-Z]\.", first) and len(words) > 1:
             votes[PER] += W_STRONG
-        if len(words) >= 2 and not acronym:
+        if len(words) >= 2 and not acronym and not org:
             # A given name the article also writes in lower case ("week") is a weaker hint.
             everyday = first.lower() in self.lower_words
             if first in gaz.first_strong:
