@@ -328,3 +328,12 @@ def test_org_forms_drop_legal_suffixes() -> None:
     assert org_forms("Ford Motor Company") == {"Ford Motor Company", "Ford Motor", "Ford"}
     assert "Swiss Reinsurance" in org_forms("Swiss Reinsurance Company Ltd")
     assert org_forms("Air Liquide") == {"Air Liquide"}
+
+
+def test_listed_companies_in_a_capitals_headline() -> None:
+    title = "MORGAN STANLEY AND NVIDIA BEAT FORECASTS"
+    entities = by_name(find_entities("Profits rose at both firms.", title=title))
+    assert entities["Morgan Stanley"].type == "ORGANIZATION"
+    assert entities["Nvidia"].type == "ORGANIZATION"
+    # A company named like a frequent word stays unknown in capitals: "APPLE" proves nothing.
+    assert "Apple" not in by_name(find_entities("Orchards did well.", title="APPLE HARVEST UP"))

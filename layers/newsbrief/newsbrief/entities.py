@@ -832,6 +832,16 @@ class _Tagger:
                         mention.votes[ORG] += W_STRONG + W_WEAK
                 elif self.demonym(plain) and size == 1:
                     mention.votes[MISC] += W_STRONG
+                elif plain in self.gaz.orgs and (
+                    size > 1
+                    or plain.lower() not in self.gaz.vocab_common
+                    and plain not in self.gaz.last
+                    and plain not in self.gaz.first
+                    and plain not in self.gaz.first_strong
+                ):
+                    # "GOLDMAN SACHS CUTS FORECAST", "NVIDIA": a listed company even in
+                    # capitals, unless its name is also a frequent word or a person's name.
+                    mention.votes[ORG] += W_STRONG
                 elif (
                     table
                     and self.sports
