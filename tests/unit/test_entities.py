@@ -337,3 +337,18 @@ def test_listed_companies_in_a_capitals_headline() -> None:
     assert entities["Nvidia"].type == "ORGANIZATION"
     # A company named like a frequent word stays unknown in capitals: "APPLE" proves nothing.
     assert "Apple" not in by_name(find_entities("Orchards did well.", title="APPLE HARVEST UP"))
+
+
+def test_typographic_possessives_are_not_part_of_names() -> None:
+    """Published pages write ’s (U+2019): the name is the same entity as without it."""
+    text = (
+        "Angela Merkel’s party won in Germany’s east on Sunday. Merkel said the result was "
+        "clear. Britain’s regulator disagreed, and Conor O’Brien of the Dublin office spoke."
+    )
+    found = {e.name: e for e in find_entities(text, language="en")}
+    assert "Angela Merkel" in found and found["Angela Merkel"].count == 2
+    assert found["Germany"].type == "LOCATION" and found["Britain"].type == "LOCATION"
+    assert "Conor O’Brien" in found  # an apostrophe inside a name stays
+    assert not any("’s" in name for name in found)
+    for entity in found.values():
+        assert all(mention in text for mention in entity.mentions)

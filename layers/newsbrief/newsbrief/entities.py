@@ -202,11 +202,14 @@ W_HINT = 0.5
 _ABBREVIATIONS = (
     "Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Prof|Rev|Inc|Corp|Co|Ltd|Bros|Mt|Ft"
 )
+_APOSTROPHES = frozenset({"'", "\u2019"})
 _TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # dotted acronyms: U.S., U.N.
     rf"|(?:{_ABBREVIATIONS})\.(?!\w)"
     r"|[A-Z]\.(?!\w)"  # initials: M. Waugh
-    r"|[^\W\d_](?:[\w&\u2019-]|'(?![sS]\b))*(?<![-'])"  # words; a possessive 's stands apart
+    # Words; a possessive 's stands apart, with a typographic apostrophe (’s) too, which is
+    # what most published pages use ("Merkel’s" is Merkel; "O’Brien" stays one word).
+    r"|[^\W\d_](?:[\w&-]|['\u2019](?![sS]\b))*(?<![-'\u2019])"
     r"|\d[\d,.:/-]*"
     r"|\S",
 )
@@ -573,7 +576,7 @@ class _Tagger:
         low = nxt.lower()
         if low in COMPANY_AFTER:
             return True
-        if nxt == "'" and nxt2.lower() == "s":  # the tokenizer keeps a possessive 's apart
+        if nxt in _APOSTROPHES and nxt2.lower() == "s":  # the tokenizer keeps a possessive apart
             after = tokens[end + 2] if end + 2 < len(tokens) else ""
             return after.lower() in COMPANY_POSSESSED
         if nxt == "(" and (
