@@ -352,3 +352,27 @@ def test_typographic_possessives_are_not_part_of_names() -> None:
     assert not any("’s" in name for name in found)
     for entity in found.values():
         assert all(mention in text for mention in entity.mentions)
+
+
+def test_an_acronym_joins_the_name_it_abbreviates() -> None:
+    text = (
+        "The plan, backed by the International Monetary Fund (IMF), was criticised on Monday. "
+        "The IMF said growth would slow. The European Central Bank kept rates, and the ECB "
+        "said it would wait. Who knows what comes next, said Mary Jones."
+    )
+    found = {e.name: e for e in find_entities(text, language="en")}
+    imf = found["International Monetary Fund"]
+    assert imf.type == "ORGANIZATION" and imf.count == 3
+    assert set(imf.mentions) == {"IMF", "International Monetary Fund"}
+    assert found["European Central Bank"].count == 2
+    assert "IMF" not in found and "ECB" not in found
+    assert not any("Who" in e.mentions for e in found.values())  # a capitalized word, no acronym
+
+
+def test_an_acronym_of_two_names_joins_neither() -> None:
+    text = (
+        "British Airways cut flights. Bank of America raised its forecast. "
+        "BA shares fell on Tuesday, traders said."
+    )
+    found = {e.name: e for e in find_entities(text, language="en")}
+    assert found["British Airways"].count == 1 and found["Bank of America"].count == 1

@@ -167,6 +167,8 @@ NOT_NAMES = frozenset(
     Halftime Half-time Attendance Scorers Scorer Standings Bowling Batting Extras""".split()
 )
 # Tokens that may sit inside a name between capitalized words.
+# Words an acronym skips: "International Monetary Fund" is IMF, "Bank of England" BOE.
+_ACRONYM_SKIP = frozenset("of the and for de des du la le del di van von on in at to".split())
 CONNECTORS = frozenset(
     """de da do dos das des di del della van von der den ter la le les los las du bin ben
     al el y""".split()
@@ -544,7 +546,11 @@ class _Tagger:
                 self._add_span(tokens, start, start + 1, table)
                 self._add_span(tokens, start + 1, end, table)
                 return
-        # Trailing titles and connectors never end a name.
+        # Connectors never open a name (left over from "Most of Europe") nor end one.
+        while words and (words[0] in CONNECTORS or words[0] == "of"):
+            prev = words[0]
+            words = words[1:]
+            start += 1
         while words and (words[-1] in CONNECTORS or words[-1] == "of" or words[-1] == "&"):
             words = words[:-1]
         if not words:
@@ -632,6 +638,8 @@ class _Tagger:
             return False  # an acronym opening a sentence ("USDA said") is still a name
         if head in self.name_parts:
             return False  # "Cook said" after "Tim Cook": the surname, not the verb
+        if len(words) > 2 and words[1] == "of" and head.lower() in ORG_PREFIXES:
+            return False  # "Bank of America", "Ministry of Defence" open sentences too
         if self.place(head) >= W_STRONG or self.demonym(head):
             return False
         for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
@@ -925,6 +933,11 @@ class _Tagger:
                 strong_own = max(own.values(), default=0.0) / counts[key] >= W_STRONG
                 if not strong_own or types.get(key) == types.get(candidates[0]):
                     parent[key] = candidates[0]
+        # Acronyms join the one long name they abbreviate in this article: "IMF" and
+        # "International Monetary Fund", "ECB" and "European Central Bank".
+        for key, long in self._acronym_parents(multi, types, forms).items():
+            if key not in parent:
+                parent[key] = long
         # Country aliases: "U.S." and "United States" are one place.
         alias_root: dict[str, str] = {}
         for key in pooled:
@@ -979,6 +992,33 @@ class _Tagger:
             )
         entities.sort(key=lambda e: (-e.count, e.name))
         return entities
+
+    def _acronym_parents(
+        self, multi: list[str], types: dict[str, str | None], forms: dict[str, set[str]]
+    ) -> dict[str, str]:
+        """Single all-capital names ("IMF") that are the initials of exactly one long name.
+
+        The long name's capitalized words give the initials; connectors ("of", "de", "and",
+        "the") are skipped. Places keep their own aliases (handled by the gazetteer), and an
+        acronym two long names share ("BA": British Airways, Bank of America) joins neither.
+        """
+        by_initials: dict[str, list[str]] = defaultdict(list)
+        for long in multi:
+            if types.get(long) not in (ORG, MISC):
+                continue
+            words = [w for w in long.split() if w.lower() not in _ACRONYM_SKIP]
+            if 2 <= len(words) <= 8 and all(w[:1].isalpha() for w in words):
+                by_initials["".join(w[0] for w in words)].append(long)
+        parents: dict[str, str] = {}
+        for key, kind in types.items():
+            if " " in key or not key.isalpha() or not 2 <= len(key) <= 8:
+                continue
+            if not all(form.isupper() for form in forms[key]):  # "Who" is no acronym
+                continue
+            longs = by_initials.get(key, [])
+            if len(longs) == 1 and kind in (None, ORG, MISC, types.get(longs[0])):
+                parents[key] = longs[0]
+        return parents
 
 
 def find_entities(text: str, language: str | None = "en", title: str | None = None) -> list[Entity]:
