@@ -376,3 +376,27 @@ def test_an_acronym_of_two_names_joins_neither() -> None:
     )
     found = {e.name: e for e in find_entities(text, language="en")}
     assert found["British Airways"].count == 1 and found["Bank of America"].count == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Secretary of State Ada Mbeki met the press.", {("PERSON", "Ada Mbeki")}),
+        ("Attorney General Tomas Lindqvist said so.", {("PERSON", "Tomas Lindqvist")}),
+        ("Minister of Finance Jane Doe resigned.", {("PERSON", "Jane Doe")}),
+        (
+            "President of Russia Vladimir Putin spoke.",
+            {("LOCATION", "Russia"), ("PERSON", "Vladimir Putin")},
+        ),
+        (
+            "Farmers protested in the U.S. Jane Smith said so.",
+            {("LOCATION", "United States"), ("PERSON", "Jane Smith")},
+        ),
+        ("Shares of U.S. Steel rose.", {("ORGANIZATION", "U.S. Steel")}),
+        ("The U.S. Treasury sold bonds.", {("ORGANIZATION", "U.S. Treasury")}),
+    ],
+)
+def test_titles_and_country_abbreviations_stay_out_of_names(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert {(e.type, e.name) for e in find_entities(text, language="en")} == expected

@@ -33,6 +33,7 @@ TYPES: tuple[EntityType, ...] = (PER, ORG, LOC, MISC)
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady president chancellor minister
     secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
+    attorney solicitor surgeon postmaster
     bishop archbishop rabbi sheikh gen colonel col captain capt lieutenant sergeant
     admiral judge ambassador envoy spokesman spokeswoman chairman chairwoman director
     coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
@@ -59,7 +60,7 @@ ORG_SUFFIXES = frozenset(
     society hospital school reserve cement steel chemical chemicals pharmaceuticals
     pharmaceutical insurance investment investments stores brothers bros re gold airport
     agency press herald tribune daily weekly gazette network networks broadcasting
-    alliance league conference ventures enterprises international nations
+    alliance league conference ventures enterprises international nations treasury
     """.split()
 )
 # Sports clubs' names: a last word like these makes a team.
@@ -502,6 +503,17 @@ class _Tagger:
         words = tokens[start:end]
         prev = tokens[start - 1] if start else ""
         at_start = start == 0 or prev[:1] in _SENTENCE_END
+        # "Secretary of State Antony Blinken", "President of Russia Vladimir Putin": after a
+        # title and "of", the first word is the office's portfolio or country, not the name.
+        if (
+            len(words) > 2
+            and prev == "of"
+            and start >= 2
+            and tokens[start - 2].lower().rstrip(".") in PERSON_TITLES
+        ):
+            self._add_span(tokens, start, start + 1, table)
+            self._add_span(tokens, start + 1, end, table)
+            return
         # Drop leading titles and sentence-initial ordinary words ("The", "Despite").
         while words:
             head = words[0]
@@ -511,6 +523,9 @@ class _Tagger:
                 words = words[1:]
                 start += 1
                 at_start = False
+                # The rest of a title: "Attorney General X", "Surgeon General X".
+                if len(words) > 2 and words[0] == "General":
+                    prev, words, start = words[0], words[1:], start + 1
                 continue
             row_label = (
                 (table or self.score_line) and end < len(tokens) and tokens[end][:1].isdigit()
@@ -538,6 +553,20 @@ class _Tagger:
                 at_start = False
                 continue
             break
+        # "in the U.S. Meta Platforms reported...": a country's dotted abbreviation ends the
+        # sentence as often as it qualifies a name, so it is its own entity unless the whole
+        # is one name ("U.S. Steel", "U.S. Open", "U.S. Army").
+        if (
+            len(words) > 1
+            and words[0].endswith(".")
+            and words[0] in self.gaz.aliases
+            and words[-1].lower() not in ORG_SUFFIXES
+            and words[-1].lower() not in EVENT_SUFFIXES
+            and " ".join(words) not in self.gaz.orgs
+        ):
+            self._add_span(tokens, start, start + 1, table)
+            self._add_span(tokens, start + 1, end, table)
+            return
         # "Argentine Abel Balbo", "Polish Jews": a nationality before a name is its own entity,
         # unless the whole is one name ("British Airways", "German Open", "South African").
         if len(words) > 1 and self.demonym(words[0]) and not self.demonym(" ".join(words)):
