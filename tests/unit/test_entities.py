@@ -400,3 +400,18 @@ def test_titles_and_country_abbreviations_stay_out_of_names(
     text: str, expected: set[tuple[str, str]]
 ) -> None:
     assert {(e.type, e.name) for e in find_entities(text, language="en")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hurricane Helga struck the coast on Monday.", ("OTHER", "Hurricane Helga")),
+        ("Operation Northern Shield began in March.", ("OTHER", "Operation Northern Shield")),
+        ("The Tour de France starts in July.", ("OTHER", "Tour de France")),
+        ("The band's Summer Lights Tour sold out.", ("OTHER", "Summer Lights Tour")),
+        ("The National Storm Center said so.", ("ORGANIZATION", "National Storm Center")),
+        ("Board Chair Helena Voss resigned on Friday.", ("PERSON", "Helena Voss")),
+    ],
+)
+def test_events_centres_and_titles(text: str, expected: tuple[str, str]) -> None:
+    assert expected in {(e.type, e.name) for e in find_entities(text, language="en")}

@@ -33,7 +33,7 @@ TYPES: tuple[EntityType, ...] = (PER, ORG, LOC, MISC)
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady president chancellor minister
     secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
-    attorney solicitor surgeon postmaster
+    attorney solicitor surgeon postmaster chair chairperson founder co-founder premier
     bishop archbishop rabbi sheikh gen colonel col captain capt lieutenant sergeant
     admiral judge ambassador envoy spokesman spokeswoman chairman chairwoman director
     coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
@@ -60,7 +60,8 @@ ORG_SUFFIXES = frozenset(
     society hospital school reserve cement steel chemical chemicals pharmaceuticals
     pharmaceutical insurance investment investments stores brothers bros re gold airport
     agency press herald tribune daily weekly gazette network networks broadcasting
-    alliance league conference ventures enterprises international nations treasury
+    alliance league conference ventures enterprises international nations treasury center
+    centre
     """.split()
 )
 # Sports clubs' names: a last word like these makes a team.
@@ -96,8 +97,10 @@ COMPASS = frozenset("north south east west northern southern eastern western cen
 EVENT_SUFFIXES = frozenset(
     """cup open championship championships games olympics olympiad prix series trophy shield
     masters classic award awards prize war marathon rally bowl plate invitational tournament
-    festival derby grand-prix""".split()
+    festival derby grand-prix tour""".split()
 )
+# First words of named storms and similar events: "Hurricane Milton", "Typhoon Haiyan".
+EVENT_PREFIXES = frozenset("hurricane typhoon cyclone storm tropical operation tour".split())
 # Ordinals that follow an event's name.
 NUMBER_WORDS = frozenset("one two three four five i ii iii iv v vi xxx xxxi".split())
 # Religions, peoples, regions' adjectives and other common OTHER words the country
@@ -669,6 +672,8 @@ class _Tagger:
             return False  # "Cook said" after "Tim Cook": the surname, not the verb
         if len(words) > 2 and words[1] == "of" and head.lower() in ORG_PREFIXES:
             return False  # "Bank of America", "Ministry of Defence" open sentences too
+        if len(words) > 1 and head.lower() in EVENT_PREFIXES:
+            return False  # "Hurricane Milton", "Operation Desert Storm"
         if self.place(head) >= W_STRONG or self.demonym(head):
             return False
         for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
@@ -738,7 +743,7 @@ class _Tagger:
                 votes[MISC] += W_MEDIUM
 
         # Suffix and prefix cues.
-        if len(words) > 1 and low_last in EVENT_SUFFIXES:
+        if len(words) > 1 and (low_last in EVENT_SUFFIXES or low_first in EVENT_PREFIXES):
             votes[MISC] += W_STRONG
         elif len(words) > 2 and words[-2].lower() in EVENT_SUFFIXES and low_last in NUMBER_WORDS:
             votes[MISC] += W_STRONG  # "World War Two", "Super Bowl XXX"
