@@ -95,6 +95,19 @@ def test_failed_write_leaves_nothing_half_written(aws):
     assert aws.item_count() == 0
 
 
+def _one_call_at_a_time(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make each AWS call atomic, as DynamoDB's are: moto is not thread-safe, and a failed
+    transaction there restores a table snapshot that can erase a concurrent write."""
+    lock = threading.Lock()
+    call = client._make_api_call
+
+    def atomic(operation: str, params: dict[str, Any]) -> Any:
+        with lock:
+            return call(operation, params)
+
+    monkeypatch.setattr(client, "_make_api_call", atomic)
+
+
 def test_concurrent_first_briefs_of_one_url_store_one(aws, monkeypatch):
     """Two requests race through fetch; both answer with the single stored brief."""
     url = "https://www.gazette.example/news/race"
@@ -110,6 +123,7 @@ def test_concurrent_first_briefs_of_one_url_store_one(aws, monkeypatch):
 
     monkeypatch.setattr(briefing, "brief_url", racing_fetch)
     store = bootstrap.store()
+    _one_call_at_a_time(store.client, monkeypatch)
     results: list[Any] = []
 
     def request() -> None:
