@@ -117,10 +117,11 @@ class LocalStack:
     def start(self) -> LocalStack:
         """Start moto, create the template's resources, the functions, gateway and sources."""
         import boto3
-        from moto.server import ThreadedMotoServer
+
+        from .moto_server import MotoServer
 
         template = load_template(self.config.template)  # fail on a bad template before moto
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto = MotoServer("127.0.0.1", 0)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.moto_endpoint = f"http://{host}:{port}"

@@ -1,0 +1,71 @@
+"""The embedded moto server, with DynamoDB requests made atomic as the real service's are.
+
+moto's server handles requests on threads and its DynamoDB backend is not thread-safe: a
+transaction that fails its condition restores a snapshot of the table taken when it began,
+erasing whatever another request wrote meanwhile (two first briefs of one URL race exactly
+like that). DynamoDB applies each request atomically, so this server lets one DynamoDB
+request run at a time; SQS requests (long polls of up to 20 s) stay concurrent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class AtomicDynamoDB:
+    """WSGI middleware: DynamoDB requests (``X-Amz-Target: DynamoDB_...``) one at a time."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Serve one request; a DynamoDB one holds the lock until its body is complete."""
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        with self.lock:
+            # The body is produced inside the lock: a lazy iterable would run the request
+            # after the lock is released.
+            return list(self.app(environ, start_response))
+
+
+class MotoServer:
+    """moto's backends over HTTP on a background thread (loopback only, any free port)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Bind and serve on a daemon thread; returns once the socket listens."""
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        app = AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        """Where the server listens (the port the OS picked when asked for 0)."""
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        if self._server is not None:
+            self._server.shutdown()
+        if self._thread is not None:
+            self._thread.join()
