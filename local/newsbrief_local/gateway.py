@@ -342,6 +342,10 @@ def make_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
         do_HEAD = _serve  # noqa: N815
         do_OPTIONS = _serve  # noqa: N815
 
-    server = ThreadingHTTPServer((host, port), _Handler)
-    server.daemon_threads = True
-    return server
+    class _Server(ThreadingHTTPServer):
+        daemon_threads = True
+        # socketserver's listen backlog is 5: clients that connect together (a page of
+        # browsers, the load test's 32) overflow it and some connections get reset.
+        request_queue_size = 128
+
+    return _Server((host, port), _Handler)
