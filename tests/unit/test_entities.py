@@ -415,3 +415,9 @@ def test_titles_and_country_abbreviations_stay_out_of_names(
 )
 def test_events_centres_and_titles(text: str, expected: tuple[str, str]) -> None:
     assert expected in {(e.type, e.name) for e in find_entities(text, language="en")}
+
+
+def test_a_one_letter_word_ending_a_sentence_is_no_name() -> None:
+    text = "The founder posted the video on X. The company denied it. J. K. Rowling wrote back."
+    names = {e.name for e in find_entities(text, language="en")}
+    assert names == {"J. K. Rowling"}

@@ -474,6 +474,8 @@ class _Tagger:
                 nxt = tokens[j]
                 if _name_token(nxt) and nxt.lower().rstrip(".") in PERSON_TITLES:
                     break  # "Czech President Vaclav Havel": two names around a title
+                if nxt in ("The", "A", "An") and tokens[j - 1].endswith("."):
+                    break  # "... posted on X. The company ...": a new sentence
                 if _name_token(nxt) and (
                     nxt not in NOT_NAMES or self.place(" ".join(tokens[start:j]))
                 ):
@@ -590,6 +592,8 @@ class _Tagger:
         surface = " ".join(words)
         if len(words) == 1 and (len(surface) < 2 or surface.lower() in LEGAL_FORMS):
             return  # "Tesla, Inc.": the legal form after a comma is no name of its own
+        if len(words) == 1 and len(surface) == 2 and surface[1] == ".":
+            return  # a lone initial, or a one-letter word ending a sentence ("posted on X.")
         mention = _Mention(surface)
         self.in_parens = self.depth[start] > 0 if start < len(self.depth) else False
         self._vote(mention, words, tokens, start, start + len(words), prev, table)
