@@ -421,3 +421,31 @@ def test_a_one_letter_word_ending_a_sentence_is_no_name() -> None:
     text = "The founder posted the video on X. The company denied it. J. K. Rowling wrote back."
     names = {e.name for e in find_entities(text, language="en")}
     assert names == {"J. K. Rowling"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ashford beat Wexley 3-0 at the Mill Lane ground on Saturday.",
+            {("ORGANIZATION", "Ashford"), ("ORGANIZATION", "Wexley")},
+        ),
+        (
+            "Liverpool drew 1-1 with Chelsea on Sunday.",
+            {("ORGANIZATION", "Liverpool"), ("ORGANIZATION", "Chelsea")},
+        ),
+        (
+            "Jannik Sinner beat Carlos Alcaraz 6-3 6-4 in the final.",
+            {("PERSON", "Jannik Sinner"), ("PERSON", "Carlos Alcaraz")},
+        ),
+    ],
+)
+def test_sides_of_a_match_result_are_teams(text: str, expected: set[tuple[str, str]]) -> None:
+    """One score and a result verb make teams, even without a sports headline; set scores
+    ("6-3 6-4") are a contest between people."""
+    assert expected <= {(e.type, e.name) for e in find_entities(text, language="en")}
+
+
+def test_a_vote_count_is_no_match_result() -> None:
+    found = find_entities("The vote was 7-2 as Germany beat expectations.", language="en")
+    assert {(e.type, e.name) for e in found} == {("LOCATION", "Germany")}

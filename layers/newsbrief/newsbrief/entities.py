@@ -128,6 +128,15 @@ NEWS_AGENCIES = frozenset(
 # Company context for a listed company whose name is also a word or a place ("Apple",
 # "Target", "Shell"): the words after it ("Apple said", "Target shares"), after its possessive
 # ("Apple's chief executive"), and the pairs before it ("shares of Apple", "analysts at Next").
+# Verbs of a match result: with a score nearby, the names on both sides are teams ("Leeds
+# beat Arsenal 3-0", "drew 1-1 with Chelsea"), whatever else the words may be.
+MATCH_VERBS = frozenset(
+    """beat beats beating defeated defeat defeats drew draw draws lost lose loses thrashed
+    edged routed overcame hammered stunned downed crushed trounced outclassed edge held""".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+_STOPS = frozenset({".", "?", "!", ";"})
+_SCORE = re.compile(r"\d{1,3}-\d{1,3}[.,;:]?")  # the tokenizer keeps a final dot
 COMPANY_AFTER = frozenset(
     """said says told reported reports announced announces posted posts shares stock
     inc inc. corp corp. plc ag sa nv ltd ltd. llc shareholders""".split()
@@ -549,6 +558,7 @@ class _Tagger:
             if (
                 at_start
                 and not row_label
+                and not (low not in _ARTICLES and self._match_side(tokens, start, end))
                 and self._ordinary_opener(head, words)
                 and not (len(words) == 1 and self._org_weight(words, tokens, start, end, prev))
             ):
@@ -610,6 +620,36 @@ class _Tagger:
         ):
             return  # "Choice", "Slaughter Steers": ordinary words with only a faint cue
         self.mentions.append(mention)
+
+    def _match_side(self, tokens: list[str], start: int, end: int) -> bool:
+        """Whether ``tokens[start:end]`` is a side of a match result with its score.
+
+        "Leeds beat Arsenal 3-0", "drew 1-1 with Everton": a result verb right after the name
+        (followed by the opponent or the score) or right before it (or "drew ... with"), and
+        exactly one score in the same sentence.
+        """
+        if self.individual:
+            return False  # a tennis or golf report: its results are between people
+        if self._country(" ".join(tokens[start:end])):
+            return False  # national teams stay their country, as in the sports-page rules
+        after: list[str] = []
+        for tok in tokens[end : end + 8]:
+            if tok in _STOPS:
+                break
+            after.append(tok)
+            if tok.endswith("."):  # "4-0." ends the sentence it scores
+                break
+        window = tokens[max(0, start - 5) : start]
+        cut = max((k for k, t in enumerate(window) if t in _STOPS or t.endswith(".")), default=-1)
+        before = [t.lower() for t in window[cut + 1 :]]
+        # One score: a team match. Set scores in a row ("6-3 7-5") are tennis, between people.
+        if sum(1 for t in after + before if _SCORE.fullmatch(t)) != 1:
+            return False
+        if len(after) > 1 and after[0].lower() in MATCH_VERBS:
+            return after[1][:1].isupper() or bool(_SCORE.fullmatch(after[1]))  # not "beat hopes"
+        if before and before[-1] in MATCH_VERBS:
+            return True
+        return len(before) >= 2 and before[-1] == "with" and any(w in MATCH_VERBS for w in before)
 
     def _company_context(self, tokens: list[str], start: int, end: int) -> bool:
         """Whether the words around ``tokens[start:end]`` speak of a company."""
@@ -724,6 +764,9 @@ class _Tagger:
         org = self._org_weight(words, tokens, start, end, prev)
         if org:
             votes[ORG] += org
+        if self._match_side(tokens, start, end):
+            # A team: outweighs its city's place reading, not a full person's name.
+            votes[ORG] += W_STRONG + W_MEDIUM if len(words) == 1 else W_MEDIUM + W_WEAK
 
         # Whole-span gazetteer evidence.
         if self.demonym(surface):
