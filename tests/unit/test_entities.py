@@ -449,3 +449,16 @@ def test_sides_of_a_match_result_are_teams(text: str, expected: set[tuple[str, s
 def test_a_vote_count_is_no_match_result() -> None:
     found = find_entities("The vote was 7-2 as Germany beat expectations.", language="en")
     assert {(e.type, e.name) for e in found} == {("LOCATION", "Germany")}
+
+
+def test_justices_and_firms_opening_a_sentence() -> None:
+    text = (
+        "Justice Maria Okafor dissented, joined by Justices Tom Berg and Lena Park. "
+        "Samsung Electronics shares rose in Seoul."
+    )
+    found = {(e.type, e.name) for e in find_entities(text, language="en")}
+    assert {
+        ("PERSON", "Maria Okafor"),
+        ("PERSON", "Tom Berg"),
+        ("ORGANIZATION", "Samsung Electronics"),
+    } <= found

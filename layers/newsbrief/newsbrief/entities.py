@@ -34,6 +34,7 @@ PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady president chancellor minister
     secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
     attorney solicitor surgeon postmaster chair chairperson founder co-founder premier
+    justice justices judges senators
     bishop archbishop rabbi sheikh gen colonel col captain capt lieutenant sergeant
     admiral judge ambassador envoy spokesman spokeswoman chairman chairwoman director
     coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
@@ -737,6 +738,8 @@ class _Tagger:
         if low in self.lower_words:
             return True  # the article itself writes it in lower case
         if low in self.gaz.vocab and head not in self.mid_caps:
+            if len(words) > 1 and words[-1].lower() in ORG_SUFFIXES:
+                return False  # "Samsung Electronics", "Hanwha Group": a firm's first word
             # Rarer words ("Despite", "Hosts") are ordinary unless the gazetteer knows them.
             return not (head in self.gaz.first or head in self.gaz.last or self.place(head))
         return False
