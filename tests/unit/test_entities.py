@@ -462,3 +462,10 @@ def test_justices_and_firms_opening_a_sentence() -> None:
         ("PERSON", "Tom Berg"),
         ("ORGANIZATION", "Samsung Electronics"),
     } <= found
+
+
+def test_a_rare_first_name_opening_a_sentence_stays_when_the_surname_recurs() -> None:
+    text = "Elon Musk posted on Monday. Investors asked whether Musk would sell. Hosts Fiji won."
+    found = {(e.type, e.name, e.count) for e in find_entities(text, language="en")}
+    assert ("PERSON", "Elon Musk", 2) in found
+    assert not any(name.startswith("Hosts") for _, name, _ in found)

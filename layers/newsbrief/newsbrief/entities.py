@@ -740,6 +740,13 @@ class _Tagger:
         if low in self.gaz.vocab and head not in self.mid_caps:
             if len(words) > 1 and words[-1].lower() in ORG_SUFFIXES:
                 return False  # "Samsung Electronics", "Hanwha Group": a firm's first word
+            if (
+                len(words) == 2
+                and words[1] in self.mid_caps
+                and not self.place(words[1])
+                and not self.demonym(words[1])
+            ):
+                return False  # "Elon Musk posted ... Musk said": a name the article repeats
             # Rarer words ("Despite", "Hosts") are ordinary unless the gazetteer knows them.
             return not (head in self.gaz.first or head in self.gaz.last or self.place(head))
         return False
