@@ -469,3 +469,9 @@ def test_a_rare_first_name_opening_a_sentence_stays_when_the_surname_recurs() ->
     found = {(e.type, e.name, e.count) for e in find_entities(text, language="en")}
     assert ("PERSON", "Elon Musk", 2) in found
     assert not any(name.startswith("Hosts") for _, name, _ in found)
+
+
+def test_product_launches_and_police_titles() -> None:
+    text = "Apple unveiled a new phone on Tuesday. Chief Constable Ruth Adeyemi urged calm."
+    found = {(e.type, e.name) for e in find_entities(text, language="en")}
+    assert found == {("ORGANIZATION", "Apple"), ("PERSON", "Ruth Adeyemi")}

@@ -34,7 +34,7 @@ PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady president chancellor minister
     secretary senator sen rep gov governor mayor king queen prince princess pope cardinal
     attorney solicitor surgeon postmaster chair chairperson founder co-founder premier
-    justice justices judges senators
+    justice justices judges senators constable commissioner superintendent
     bishop archbishop rabbi sheikh gen colonel col captain capt lieutenant sergeant
     admiral judge ambassador envoy spokesman spokeswoman chairman chairwoman director
     coach manager striker midfielder defender goalkeeper keeper forward winger captain skipper
@@ -140,7 +140,8 @@ _STOPS = frozenset({".", "?", "!", ";"})
 _SCORE = re.compile(r"\d{1,3}-\d{1,3}[.,;:]?")  # the tokenizer keeps a final dot
 COMPANY_AFTER = frozenset(
     """said says told reported reports announced announces posted posts shares stock
-    inc inc. corp corp. plc ag sa nv ltd ltd. llc shareholders""".split()
+    inc inc. corp corp. plc ag sa nv ltd ltd. llc shareholders unveiled unveils launched
+    launches""".split()
 )
 COMPANY_POSSESSED = frozenset(
     """shares stock chief ceo cfo executive executives board chairman chairwoman president
