@@ -409,6 +409,8 @@ def test_titles_and_country_abbreviations_stay_out_of_names(
         ("Operation Northern Shield began in March.", ("OTHER", "Operation Northern Shield")),
         ("The Tour de France starts in July.", ("OTHER", "Tour de France")),
         ("The band's Summer Lights Tour sold out.", ("OTHER", "Summer Lights Tour")),
+        ("The Ridgeway Fire has burned 20,000 acres.", ("OTHER", "Ridgeway Fire")),
+        ("The Clean Water Act passed in 1972.", ("OTHER", "Clean Water Act")),
         ("The National Storm Center said so.", ("ORGANIZATION", "National Storm Center")),
         ("Board Chair Helena Voss resigned on Friday.", ("PERSON", "Helena Voss")),
     ],

@@ -98,7 +98,8 @@ COMPASS = frozenset("north south east west northern southern eastern western cen
 EVENT_SUFFIXES = frozenset(
     """cup open championship championships games olympics olympiad prix series trophy shield
     masters classic award awards prize war marathon rally bowl plate invitational tournament
-    festival derby grand-prix tour""".split()
+    festival derby grand-prix tour fire earthquake massacre crisis scandal summit accord
+    accords treaty act pact""".split()
 )
 # First words of named storms and similar events: "Hurricane Milton", "Typhoon Haiyan".
 EVENT_PREFIXES = frozenset("hurricane typhoon cyclone storm tropical operation tour".split())
