@@ -57,6 +57,14 @@ def warm_aws_sdk() -> None:
     boto3.setup_default_session(botocore_session=core)
 
 
+def warm_read_path() -> None:
+    """The read function's warm-up: the AWS SDK only (it never briefs); never fails."""
+    try:
+        warm_aws_sdk()
+    except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
+        _log.warning("snapstart warm-up of the AWS SDK failed", exc_info=True)
+
+
 def warm_before_snapshot() -> None:
     """Import the briefing path and brief a built-in text; never fails the snapshot."""
     for name in WARM_MODULES:
@@ -64,24 +72,13 @@ def warm_before_snapshot() -> None:
             importlib.import_module(name)
         except ImportError:  # a stage missing here would fail its route anyway, visibly
             _log.warning("snapstart warm-up could not import %s", name)
-    try:
-        warm_aws_sdk()
-    except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
-        _log.warning("snapstart warm-up of the AWS SDK failed", exc_info=True)
+    warm_read_path()  # the briefing routes read and write the table too
     try:
         from newsbrief.pipeline import brief_text
 
         brief_text(WARM_TEXT, title="Northhaven approves tram line")
     except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
         _log.warning("snapstart warm-up brief failed", exc_info=True)
-
-
-def warm_read_path() -> None:
-    """The read function's warm-up: the AWS SDK only (it never briefs); never fails."""
-    try:
-        warm_aws_sdk()
-    except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
-        _log.warning("snapstart warm-up of the AWS SDK failed", exc_info=True)
 
 
 def register(warm: Callable[[], None] = warm_before_snapshot) -> bool:
