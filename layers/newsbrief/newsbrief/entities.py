@@ -182,9 +182,9 @@ NOT_NAMES = frozenset(
     Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun AM PM A.M. P.M. Mr Mrs Ms Dr
     Halftime Half-time Attendance Scorers Scorer Standings Bowling Batting Extras""".split()
 )
-# Tokens that may sit inside a name between capitalized words.
 # Words an acronym skips: "International Monetary Fund" is IMF, "Bank of England" BOE.
 _ACRONYM_SKIP = frozenset("of the and for de des du la le del di van von on in at to".split())
+# Tokens that may sit inside a name between capitalized words.
 CONNECTORS = frozenset(
     """de da do dos das des di del della van von der den ter la le les los las du bin ben
     al el y""".split()
@@ -528,9 +528,7 @@ class _Tagger:
             and start >= 2
             and tokens[start - 2].lower().rstrip(".") in PERSON_TITLES
         ):
-            self._add_span(tokens, start, start + 1, table)
-            self._add_span(tokens, start + 1, end, table)
-            return
+            return self._split_first(tokens, start, end, table)
         # Drop leading titles and sentence-initial ordinary words ("The", "Despite").
         while words:
             head = words[0]
@@ -582,17 +580,13 @@ class _Tagger:
             and words[-1].lower() not in EVENT_SUFFIXES
             and " ".join(words) not in self.gaz.orgs
         ):
-            self._add_span(tokens, start, start + 1, table)
-            self._add_span(tokens, start + 1, end, table)
-            return
+            return self._split_first(tokens, start, end, table)
         # "Argentine Abel Balbo", "Polish Jews": a nationality before a name is its own entity,
         # unless the whole is one name ("British Airways", "German Open", "South African").
         if len(words) > 1 and self.demonym(words[0]) and not self.demonym(" ".join(words)):
             low_last = words[-1].lower()
             if low_last not in ORG_SUFFIXES and low_last not in EVENT_SUFFIXES:
-                self._add_span(tokens, start, start + 1, table)
-                self._add_span(tokens, start + 1, end, table)
-                return
+                return self._split_first(tokens, start, end, table)
         # Connectors never open a name (left over from "Most of Europe") nor end one.
         while words and (words[0] in CONNECTORS or words[0] == "of"):
             prev = words[0]
@@ -623,6 +617,11 @@ class _Tagger:
         ):
             return  # "Choice", "Slaughter Steers": ordinary words with only a faint cue
         self.mentions.append(mention)
+
+    def _split_first(self, tokens: list[str], start: int, end: int, table: bool) -> None:
+        """Two candidates instead of one: the span's first word, then the rest of it."""
+        self._add_span(tokens, start, start + 1, table)
+        self._add_span(tokens, start + 1, end, table)
 
     def _match_side(self, tokens: list[str], start: int, end: int) -> bool:
         """Whether ``tokens[start:end]`` is a side of a match result with its score.
