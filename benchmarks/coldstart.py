@@ -77,6 +77,8 @@ HOOKS = []
 def register_before_snapshot(func, *args, **kwargs):
     HOOKS.append(func)
     return func
+def register_after_restore(func, *args, **kwargs):
+    return func
 """
 
 # Runs inside the fresh process: sys.path is set by the parent (-I -S ignore everything else).

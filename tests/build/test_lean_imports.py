@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.coldstart import FAKE_SNAPSHOT_RUNTIME
 from tests.conftest import REPO_ROOT
 
 HEAVY = ["sumy", "nltk", "bs4", "lxml", "pydantic"]
@@ -47,16 +48,6 @@ deferred = sorted(m for m in sys.modules if m in ("boto3", "botocore.client", "b
     "botocore.exceptions", "aws_lambda_powertools.event_handler.openapi.models"))
 print(json.dumps({"statuses": statuses, "heavy": loaded, "hooks": len(hooks), "stages": stages,
                   "sdk_warm": sdk, "deferred": deferred}))
-"""
-
-FAKE_RUNTIME_HOOKS = """
-# Stand-in for the module Lambda's Python runtime provides to SnapStart functions.
-HOOKS = []
-def register_before_snapshot(func, *args, **kwargs):
-    HOOKS.append(func)
-    return func
-def register_after_restore(func, *args, **kwargs):
-    return func
 """
 
 
@@ -100,7 +91,7 @@ def test_read_function_never_imports_pydantic_the_parser_or_summarizer() -> None
 
 
 def test_read_function_snapshot_holds_the_sdk_and_no_stages(tmp_path: Path) -> None:
-    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME_HOOKS, encoding="utf-8")
+    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_SNAPSHOT_RUNTIME, encoding="utf-8")
     result = _probe([], extra_path=tmp_path, module=READ)
     assert result["hooks"] == 1
     assert result["sdk_warm"]
@@ -118,7 +109,7 @@ def test_api_function_reads_never_import_the_parser_or_summarizer() -> None:
 
 
 def test_snapstart_hook_loads_the_briefing_path_into_the_snapshot(tmp_path: Path) -> None:
-    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_RUNTIME_HOOKS, encoding="utf-8")
+    (tmp_path / "snapshot_restore_py.py").write_text(FAKE_SNAPSHOT_RUNTIME, encoding="utf-8")
     result = _probe([], extra_path=tmp_path)
     assert result["hooks"] == 1
     assert result["sdk_warm"], "boto3's default session should hold the parsed models"
