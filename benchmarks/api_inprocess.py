@@ -53,7 +53,7 @@ class _Context:
 
 
 def _brief(i: int, words: int) -> Any:
-    from newsbrief.brief import Brief
+    from newsbrief.brief_schema import Brief
     from newsbrief.pipeline import brief_id
 
     url = f"https://news{i % 5}.example/story/{i}"

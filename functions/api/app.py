@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsbrief_aws import api_articles, api_feeds, api_system, snapstart
-from newsbrief_aws.http import body_too_large, install_error_handlers
+from newsbrief_aws.error_responses import body_too_large, install_error_handlers
 
 logger = Logger()
 metrics = Metrics(namespace="newsbrief")

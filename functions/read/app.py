@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsbrief_aws import api_read, snapstart
-from newsbrief_aws.http import install_error_handlers
+from newsbrief_aws.error_responses import install_error_handlers
 
 logger = Logger()
 metrics = Metrics(namespace="newsbrief")

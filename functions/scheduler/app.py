@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsbrief_aws import feeds
+from newsbrief_aws import feed_polling
 
 logger = Logger()
 metrics = Metrics(namespace="newsbrief")
@@ -17,7 +17,7 @@ metrics = Metrics(namespace="newsbrief")
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Poll every due feed (stopping before the timeout) and report what each run did."""
-    outcomes = feeds.poller().poll_due(
+    outcomes = feed_polling.poller().poll_due(
         time_left=lambda: context.get_remaining_time_in_millis() / 1000
     )
     report: dict[str, int] = {"polled": len(outcomes), "queued": 0, "failed": 0, "unchanged": 0}

@@ -236,7 +236,7 @@ def fixture_path(name: str) -> Path:
 
 def make_brief(url: str, fetched_at: str, text: str = "", **fields: Any) -> Any:
     """A brief built directly (no stages needed), as the store would receive it."""
-    from newsbrief.brief import Brief
+    from newsbrief.brief_schema import Brief
     from newsbrief.pipeline import brief_id, source_of
 
     text = text or f"Body of the article at {url}. It has two sentences."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsbrief.brief import Brief
+from newsbrief.brief_schema import Brief
 from newsbrief.pipeline import brief_id
 
 from tests.integration.conftest import api_event, sqs_event

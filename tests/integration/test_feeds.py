@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from newsbrief.crawl import MAX_FAILURES, FeedPoller, RobotsCache, default_fetcher, iso
 from newsbrief.pipeline import brief_id
-from newsbrief_aws import bootstrap, feeds
+from newsbrief_aws import bootstrap, feed_polling
 
 from tests.integration.conftest import LambdaContext, api_event, load_event, sqs_event
 from tests.support.loopback import LoopbackServer, Response
@@ -69,9 +69,9 @@ class FeedSite:
 
 @pytest.fixture(autouse=True)
 def _fresh_feed_wiring() -> Iterator[None]:
-    feeds.reset()  # the fetcher and robots cache read the test's environment
+    feed_polling.reset()  # the fetcher and robots cache read the test's environment
     yield
-    feeds.reset()
+    feed_polling.reset()
 
 
 @pytest.fixture
@@ -231,7 +231,7 @@ def test_poisoned_message_ends_in_dlq_while_the_batch_succeeds(call_api, call_wo
 
 def test_failing_feed_backs_off_then_is_disabled_and_can_be_re_enabled(call_api, site, aws):
     site.add("/flaky.xml", Response(b"down for maintenance", status=503))
-    poller = feeds.poller()
+    poller = feed_polling.poller()
     now = [1_800_000_000.0]
     poller.clock = lambda: now[0]
     with pytest.raises(Exception) as first:  # the first poll fails: nothing is registered

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from newsbrief import store as store_module
 from newsbrief.errors import Conflict, InvalidInput, NotFound, StoreUnavailable, TooLarge
 from newsbrief.pipeline import brief_id
-from newsbrief.store import CHUNK_BYTES, BriefStore, default_client
 from newsbrief_aws import bootstrap, briefing
+from newsbrief_aws import store as store_module
+from newsbrief_aws.store import CHUNK_BYTES, BriefStore, default_client
 
 from tests.integration.conftest import api_event, make_brief
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsbrief.errors import InvalidFeed
-from newsbrief.feeds import clean_url, parse_date, parse_feed
+from newsbrief.feed_parser import clean_url, parse_date, parse_feed
 
 from tests.conftest import FIXTURES
 

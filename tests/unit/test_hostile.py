@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TypeVar
 
 import pytest
-from newsbrief.brief import Brief
+from newsbrief.brief_schema import Brief
 from newsbrief.errors import NewsbriefError, NoArticle, TooLarge, UnsupportedContent
 from newsbrief.pipeline import brief_html, brief_url
 from newsbrief.settings import FetchSettings

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 from .errors import DestinationRefused, FetchFailed, InvalidFeed, InvalidInput, NewsbriefError
-from .feeds import Feed, FeedEntry, discover_feeds, parse_feed
+from .feed_parser import Feed, FeedEntry, discover_feeds, parse_feed
 from .models import FeedLink, FeedRecord, Resource
 
 Fetcher = Callable[[str, Mapping[str, str]], Resource]
@@ -315,7 +315,7 @@ Enqueue = Callable[[list[tuple[str, int]]], None]
 
 
 class FeedStorage(Protocol):
-    """What the poller needs from the store (``newsbrief.store.FeedStore``)."""
+    """What the poller needs from the store (``newsbrief_aws.store.FeedStore``)."""
 
     def add_feed(self, feed: FeedRecord) -> bool: ...  # noqa: D102
     def get_feed(self, feed_id: str) -> FeedRecord: ...  # noqa: D102

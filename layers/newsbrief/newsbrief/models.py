@@ -2,7 +2,7 @@
 
 Plain dataclasses: cheap to build, no validation needed since the library creates them itself,
 and no pydantic import (the API's read function loads this module and must stay lean). The
-public product, :class:`newsbrief.brief.Brief`, is the pydantic model.
+public product, :class:`newsbrief.brief_schema.Brief`, is the pydantic model.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import hashlib
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from .brief import Brief, EntityOut
+from .brief_schema import Brief, EntityOut
 from .errors import InvalidInput, NoArticle
 from .models import Article, Page
 from .settings import FetchSettings

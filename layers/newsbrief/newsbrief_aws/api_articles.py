@@ -14,11 +14,12 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from newsbrief.brief import Brief
+from newsbrief.brief_schema import Brief
 from newsbrief.errors import TooLarge
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
-from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+
+from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
 
 from . import bootstrap
 from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS, MAX_SOURCE_CHARS, SOURCE_PATTERN

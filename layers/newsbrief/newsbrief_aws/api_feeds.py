@@ -13,10 +13,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from newsbrief.store import ID_PATTERN, MAX_LIST_LIMIT
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import bootstrap, feeds
+from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
+
+from . import bootstrap, feed_polling
 from .api_articles import Url
 from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS
 
@@ -121,7 +122,7 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
 )
 def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated]:
     """Register ``url`` (polled every ``interval_minutes``); its new articles are queued now."""
-    poller = feeds.poller()
+    poller = feed_polling.poller()
     outcome, created = poller.register(request.url, request.interval_minutes)
     if outcome is None:
         from newsbrief.pipeline import brief_id

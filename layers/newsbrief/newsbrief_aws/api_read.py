@@ -20,7 +20,8 @@ import newsbrief
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from newsbrief.errors import InvalidInput
-from newsbrief.store import MAX_LIST_LIMIT
+
+from newsbrief_aws.store import MAX_LIST_LIMIT
 
 from . import bootstrap
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from newsbrief.errors import InvalidInput
 from newsbrief.settings import FetchSettings
-from newsbrief.store import BriefStore, FeedStore
+
+from newsbrief_aws.store import BriefStore, FeedStore
 
 if TYPE_CHECKING:
     # The queue's job model is pydantic: imported by the functions that queue, never by the

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from newsbrief.brief import Brief
+from newsbrief.brief_schema import Brief
 from newsbrief.errors import NewsbriefError
 from newsbrief.pipeline import DEFAULT_SENTENCES, brief_id, brief_url
 from newsbrief.settings import FetchSettings
-from newsbrief.store import BriefStore
+
+from newsbrief_aws.store import BriefStore
 
 from .observability import record_brief, record_failure
 

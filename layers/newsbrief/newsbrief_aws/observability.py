@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from newsbrief.brief import Brief
+from newsbrief.brief_schema import Brief
 
 NAMESPACE = "newsbrief"
 metrics = Metrics(namespace=NAMESPACE)

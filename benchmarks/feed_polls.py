@@ -1,8 +1,8 @@
 """Feed polling at scale (issue 7): one scheduled run over 10 feeds x 50 new items.
 
-    python -m benchmarks.feeds              # both parts below
-    python -m benchmarks.feeds --part count # only the in-process request accounting
-    python -m benchmarks.feeds --part stack --runs 3
+    python -m benchmarks.feed_polls              # both parts below
+    python -m benchmarks.feed_polls --part count # only the in-process request accounting
+    python -m benchmarks.feed_polls --part stack --runs 3
 
 Part "count" runs the scheduler and worker handlers in-process on moto (tables and queues from
 template.yaml) and counts every DynamoDB and SQS request through botocore's event hooks, with
@@ -216,7 +216,7 @@ def count_part() -> dict[str, Any]:
     sites = [Site(i) for i in range(FEEDS)]
     os.environ["NEWSBRIEF_ALLOWED_PORTS"] = ",".join(s.base.rsplit(":", 1)[1] for s in sites)
     with mock_aws():
-        from newsbrief_aws import bootstrap, feeds
+        from newsbrief_aws import bootstrap, feed_polling
         from newsbrief_local.template import deploy_template
 
         dynamodb = boto3.client("dynamodb")
@@ -225,7 +225,7 @@ def count_part() -> dict[str, Any]:
         for name, value in stack.function("SchedulerFunction").environment.items():
             os.environ[name] = value
         bootstrap.reset()
-        feeds.reset()
+        feed_polling.reset()
         from functions.scheduler.app import handler as scheduler
         from functions.worker.app import handler as worker
 
@@ -234,7 +234,7 @@ def count_part() -> dict[str, Any]:
             client.meta.events.register("before-parameter-build", meter.before)
             client.meta.events.register("after-call", meter.after)
 
-        poller = feeds.poller()
+        poller = feed_polling.poller()
         for site in sites:  # registered while empty: the scheduled run finds 50 new each
             poller.register(f"{site.base}/feed.xml", 30)
             site.items = ITEMS

@@ -11,7 +11,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from newsbrief.errors import StoreUnavailable
-from newsbrief.store import sdk_errors
+
+from newsbrief_aws.store import sdk_errors
 
 from . import bootstrap
 from .queue import SQS_BATCH, BriefJob

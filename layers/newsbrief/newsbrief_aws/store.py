@@ -33,13 +33,20 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import Conflict, InvalidInput, NewsbriefError, NotFound, StoreUnavailable, TooLarge
-from .models import FeedLink, FeedRecord
+from newsbrief.errors import (
+    Conflict,
+    InvalidInput,
+    NewsbriefError,
+    NotFound,
+    StoreUnavailable,
+    TooLarge,
+)
+from newsbrief.models import FeedLink, FeedRecord
 
 if TYPE_CHECKING:
     # The pydantic model is loaded where a brief is built or validated: the API's read
     # function serves stored JSON as it is and never imports pydantic (see find_brief_json).
-    from .brief import Brief
+    from newsbrief.brief_schema import Brief
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")  # brief_id(): 24 hex digits of a sha256
 LIST_PARTITION = "BRIEFS"
@@ -495,13 +502,13 @@ def _split(body: bytes) -> list[bytes]:
 
 
 def _validate(data: bytes) -> Brief:
-    from .brief import Brief
+    from newsbrief.brief_schema import Brief
 
     return Brief.model_validate_json(data)
 
 
 def _error_from(error: dict[str, str]) -> NewsbriefError:
-    from . import errors
+    from newsbrief import errors
 
     code, message = error.get("code", ""), error.get("message", "")
     for cls in vars(errors).values():
