@@ -14,7 +14,8 @@ from newsbrief.errors import Conflict, InvalidInput, NotFound, StoreUnavailable,
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, briefing
 from newsbrief_aws import store as store_module
-from newsbrief_aws.store import CHUNK_BYTES, BriefStore, default_client
+from newsbrief_aws.dynamodb import default_client
+from newsbrief_aws.store import CHUNK_BYTES, BriefStore
 
 from tests.integration.conftest import api_event, make_brief
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from newsbrief.errors import InvalidInput
 from newsbrief.settings import FetchSettings
 
-from newsbrief_aws.store import BriefStore, FeedStore
+from newsbrief_aws.feed_store import FeedStore
+from newsbrief_aws.store import BriefStore
 
 if TYPE_CHECKING:
     # The queue's job model is pydantic: imported by the functions that queue, never by the

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from newsbrief.errors import StoreUnavailable
 
-from newsbrief_aws.store import sdk_errors
+from newsbrief_aws.dynamodb import sdk_errors
 
 from . import bootstrap
 from .queue import SQS_BATCH, BriefJob

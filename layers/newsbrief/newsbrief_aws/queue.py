@@ -9,7 +9,7 @@ from newsbrief.errors import StoreUnavailable
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsbrief_aws.store import retry_config, sdk_errors
+from newsbrief_aws.dynamodb import retry_config, sdk_errors
 
 SQS_BATCH = 10  # send_message_batch takes at most ten entries
 
