@@ -226,6 +226,24 @@ def site(loopback: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> LoopbackS
     return loopback
 
 
+@pytest.fixture
+def named_hosts(site: LoopbackServer, monkeypatch: pytest.MonkeyPatch):
+    """Host names under ``.example`` that resolve to the loopback site (no real DNS).
+
+    Sites differ by name, as they do on the web (the server routes by path only). Returns
+    ``url(host, path)``, the URL of ``path`` on the loopback site under that name.
+    """
+    from newsbrief import netguard
+
+    real = netguard.resolve
+
+    def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"] if host.endswith(".example") else real(host, port)
+
+    monkeypatch.setattr(netguard, "resolve", resolve)
+    return lambda host, path: f"http://{host}:{site.port}{path}"
+
+
 def article_html(name: str) -> str:
     return (ARTICLES / f"{name}.html").read_text(encoding="utf-8")
 

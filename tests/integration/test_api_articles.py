@@ -11,6 +11,8 @@ from tests.integration.conftest import api_event, sqs_event
 pytestmark = pytest.mark.usefixtures("aws")
 
 TRAM_CANONICAL = "https://www.riverside-gazette.example/news/2026/11/26/council-approves-tram-line"
+# The tram page served under its own site's names: its canonical URL is on the fetched site.
+TRAM_SITE = "www.riverside-gazette.example"
 
 
 def _post_url(call_api, url: str, **extra):
@@ -21,8 +23,8 @@ def _get(call_api, some_id: str):
     return call_api(api_event("api_article_get", path=f"/articles/{some_id}"))
 
 
-def test_create_then_repeat_then_refresh(call_api, site):
-    url = site.url("/news/tram_line")
+def test_create_then_repeat_then_refresh(call_api, site, named_hosts):
+    url = named_hosts(TRAM_SITE, "/news/tram_line")
     first = _post_url(call_api, url, sentences=2)
     assert first.status == 201, first.body
     brief = Brief.model_validate(first.body)
@@ -52,10 +54,10 @@ def test_create_then_repeat_then_refresh(call_api, site):
     assert _get(call_api, brief_id(url)).body["id"] == brief.id
 
 
-def test_two_urls_with_one_canonical_share_one_brief(call_api, site, aws):
+def test_two_urls_with_one_canonical_share_one_brief(call_api, site, aws, named_hosts):
     site.add("/amp/tram", site.routes["/news/tram_line"])
-    first = _post_url(call_api, site.url("/news/tram_line"))
-    second = _post_url(call_api, site.url("/amp/tram"))
+    first = _post_url(call_api, named_hosts(TRAM_SITE, "/news/tram_line"))
+    second = _post_url(call_api, named_hosts("amp.riverside-gazette.example", "/amp/tram"))
     assert first.status == 201
     assert second.status == 200  # the canonical brief was already stored
     assert second.body["id"] == first.body["id"]

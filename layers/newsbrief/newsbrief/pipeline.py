@@ -16,6 +16,7 @@ from .brief_schema import Brief, EntityOut
 from .errors import InvalidInput, NoArticle
 from .models import Article, Page
 from .settings import FetchSettings
+from .sites import hostname_of, same_site
 
 DEFAULT_SENTENCES = 3
 MAX_SENTENCES = 20
@@ -50,13 +51,26 @@ def brief_id(canonical_url: str | None, text: str = "") -> str:
 
 def source_of(url: str | None) -> str | None:
     """The site's domain for a URL, without a leading ``www.``."""
-    if not url:
-        return None
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
+    host = hostname_of(url)
+    if host is None:
         return None
     return host.removeprefix("www.") or None
+
+
+def identity_url(declared: str | None, fetched: str | None) -> str | None:
+    """The URL a brief is known by: its id and ``source`` come from it.
+
+    A page's declared canonical URL speaks for its own site only: it names the brief when it is
+    on the same site as the URL the page was fetched from (the final one, after redirects);
+    otherwise any page could claim another site's article and take over its brief. Without a
+    fetched URL (HTML or text handed in) there is nothing to check it against, and nothing
+    built that way is stored under it.
+    """
+    if not declared:
+        return fetched
+    if not fetched or same_site(declared, fetched):
+        return declared
+    return fetched
 
 
 def _check_sentences(sentences: int) -> int:
@@ -83,9 +97,17 @@ def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
 
 
 def build_brief(
-    article: Article, url: str | None = None, sentences: int = DEFAULT_SENTENCES
+    article: Article,
+    url: str | None = None,
+    sentences: int = DEFAULT_SENTENCES,
+    fetched_url: str | None = None,
 ) -> Brief:
-    """Summarize an extracted article and list its entities: the shared tail of every path."""
+    """Summarize an extracted article and list its entities: the shared tail of every path.
+
+    ``url`` is the URL asked for; ``fetched_url`` the one the content really came from (after
+    redirects; ``url`` when not given), which decides whether the page's canonical URL names
+    the brief (see :func:`identity_url`).
+    """
     from .entities import find_entities
     from .sentences import split_paragraphs
     from .summarize import summarize_text
@@ -103,16 +125,17 @@ def build_brief(
 
         language = detect_language(text)
     canonical = article.canonical_url or url
+    identity = identity_url(article.canonical_url, fetched_url or url)
     analysed = analysed_part(text)
     summary = summarize_text(
         analysed, sentences=sentences, language=language, title=article.title
     )
     entities = find_entities(analysed, language=language, title=article.title)
     return Brief(
-        id=brief_id(canonical, text),
+        id=brief_id(identity, text),
         url=url,
-        canonical_url=canonical,
-        source=source_of(canonical),
+        canonical_url=canonical,  # as declared: data, trusted for identity only on its site
+        source=source_of(identity),
         title=article.title,
         authors=list(article.authors),
         published=article.published,
@@ -134,8 +157,9 @@ def brief_page(page: Page, sentences: int = DEFAULT_SENTENCES) -> Brief:
     """Brief an already fetched or read HTML page."""
     from .extract import extract_article
 
-    article = extract_article(page.html, url=page.final_url or page.url)
-    return build_brief(article, url=page.url or None, sentences=sentences)
+    fetched = page.final_url or page.url or None
+    article = extract_article(page.html, url=fetched)
+    return build_brief(article, url=page.url or None, sentences=sentences, fetched_url=fetched)
 
 
 def brief_html(html: str, url: str | None = None, sentences: int = DEFAULT_SENTENCES) -> Brief:
