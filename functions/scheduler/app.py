@@ -20,7 +20,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     outcomes = feed_polling.poller().poll_due(
         time_left=lambda: context.get_remaining_time_in_millis() / 1000
     )
-    report: dict[str, int] = {"polled": len(outcomes), "queued": 0, "failed": 0, "unchanged": 0}
+    report: dict[str, int] = {
+        "polled": len(outcomes),
+        "queued": 0,
+        "failed": 0,
+        "unchanged": 0,
+        "timed_out": 0,
+    }
     for outcome in outcomes:
         report["queued"] += outcome.queued
         if outcome.result == "error":
@@ -33,6 +39,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             )  # fmt: skip
         elif outcome.result == "not_modified":
             report["unchanged"] += 1
+        elif outcome.result == "timeout":  # due again next run; not counted against the feed
+            report["timed_out"] += 1
     metrics.add_metric(name="FeedsPolled", unit=MetricUnit.Count, value=report["polled"])
     metrics.add_metric(name="FeedPollsFailed", unit=MetricUnit.Count, value=report["failed"])
     metrics.add_metric(name="FeedArticlesQueued", unit=MetricUnit.Count, value=report["queued"])

@@ -12,6 +12,7 @@ from newsbrief.crawl import (
     RobotsCache,
     poll_feed,
     product_token,
+    screen_urls,
 )
 from newsbrief.errors import FetchFailed, InvalidFeed
 from newsbrief.models import Resource
@@ -30,7 +31,9 @@ class FakeWeb:
         self.pages = pages
         self.requests: list[tuple[str, dict[str, str]]] = []
 
-    def __call__(self, url: str, headers: Mapping[str, str]) -> Resource:
+    def __call__(
+        self, url: str, headers: Mapping[str, str], timeout: float | None = None
+    ) -> Resource:
         self.requests.append((url, dict(headers)))
         status, body, extra = self.pages.get(url, (404, b"", {}))
         if status == -1:
@@ -55,8 +58,7 @@ def test_product_token() -> None:
 
 def test_robots_disallow_is_obeyed_for_entries() -> None:
     robots_txt = (
-        b"User-agent: *\nDisallow: /opinion/\n\n"
-        b"User-agent: newsbrief\nDisallow: /whats-on/\n"
+        b"User-agent: *\nDisallow: /opinion/\n\nUser-agent: newsbrief\nDisallow: /whats-on/\n"
     )
     web = FakeWeb(
         {
@@ -64,12 +66,13 @@ def test_robots_disallow_is_obeyed_for_entries() -> None:
             f"{SITE}/feed/": (200, RSS, {}),
         }
     )
-    result = poll_feed(f"{SITE}/feed/", web, robots(web))
-    urls = [e.url for e in result.entries]
+    cache = robots(web)
+    result = poll_feed(f"{SITE}/feed/", web, cache)
+    screening = screen_urls([e.url for e in result.entries], cache)
     # our own group overrides "*": /opinion/ is allowed to us, /whats-on/ is not
-    assert f"{SITE}/whats-on/weekend-round-up/" in result.disallowed
-    assert f"{SITE}/opinion/letters-harbour-wall/" in urls
-    assert all("/whats-on/" not in u for u in urls)
+    assert [url for url, _ in screening.disallowed] == [f"{SITE}/whats-on/weekend-round-up/"]
+    assert f"{SITE}/opinion/letters-harbour-wall/" in screening.allowed
+    assert len(screening.allowed) == len(result.entries) - 1
     assert web.count(f"{SITE}/robots.txt") == 1  # cached per host
 
 
@@ -136,10 +139,10 @@ def test_conditional_get_returns_not_modified() -> None:
     assert sent == {"If-None-Match": '"v1"', "If-Modified-Since": "Tue, 24 Nov"}
 
 
-def test_entries_newest_first_and_limit() -> None:
+def test_entries_newest_first() -> None:
     web = FakeWeb({f"{SITE}/feed/": (200, RSS, {})})
-    result = poll_feed(f"{SITE}/feed/", web, robots(web), limit=3)
-    assert [e.published for e in result.entries] == [
+    result = poll_feed(f"{SITE}/feed/", web, robots(web))
+    assert [e.published for e in result.entries[:3]] == [
         "2026-11-24T17:45:00+00:00",
         "2026-11-24T09:15:00+00:00",
         "2026-11-23T20:30:00+00:00",
@@ -148,8 +151,7 @@ def test_entries_newest_first_and_limit() -> None:
 
 def test_home_page_advertising_a_feed_is_followed() -> None:
     html = (
-        b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
-        b"</head></html>"
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed/"></head></html>'
     )
     web = FakeWeb({f"{SITE}/": (200, html, {}), f"{SITE}/feed/": (200, RSS, {})})
     result = poll_feed(f"{SITE}/", web, robots(web))
@@ -170,11 +172,15 @@ def test_http_error_is_fetch_failed() -> None:
 
 
 def test_sitemap_index_reads_newest_children_only() -> None:
-    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">""" + b"".join(
-        b"<sitemap><loc>https://d.example/sm/%d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>"
-        % (m, m)
-        for m in range(1, 13)
-    ) + b"</sitemapindex>"
+    index = (
+        b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"""
+        + b"".join(
+            b"<sitemap><loc>https://d.example/sm/%d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>"
+            % (m, m)
+            for m in range(1, 13)
+        )
+        + b"</sitemapindex>"
+    )
 
     def sitemap(m: int) -> bytes:
         return (
@@ -196,8 +202,94 @@ def test_sitemap_index_reads_newest_children_only() -> None:
 def test_refused_destination_is_not_reported_as_robots() -> None:
     from newsbrief.errors import DestinationRefused
 
-    def refuse(url: str, headers: Mapping[str, str]) -> Resource:
+    def refuse(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
         raise DestinationRefused("private address")
 
     with pytest.raises(DestinationRefused):
         poll_feed("http://10.1.2.3/feed", refuse, RobotsCache(refuse, UA))
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_an_unreachable_feed_host_is_could_not_connect_not_robots() -> None:
+    from newsbrief.crawl import default_fetcher
+
+    fetcher = default_fetcher()
+    url = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    with pytest.raises(FetchFailed) as info:
+        poll_feed(url, fetcher, RobotsCache(fetcher, UA))
+    assert info.value.code == "fetch_failed"
+    assert "could not connect" in info.value.message
+    assert "disallow" not in info.value.message
+
+
+def test_robots_is_read_once_per_site_a_few_sites_at_a_time() -> None:
+    import threading
+    import time
+
+    from newsbrief.crawl import ROBOTS_CONCURRENCY
+
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most at once
+    asked: list[str] = []
+
+    def slow_web(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
+        with lock:
+            asked.append(url)
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight[1], in_flight[0])
+        time.sleep(0.02)
+        with lock:
+            in_flight[0] -= 1
+        return Resource(url, url, 200, b"User-agent: *\nDisallow: /private/\n")
+
+    urls = [f"https://site{i}.example/{path}" for i in range(40) for path in ("a", "private/b")]
+    screening = screen_urls(urls, RobotsCache(slow_web, UA))
+    assert sorted(asked) == sorted(f"https://site{i}.example/robots.txt" for i in range(40))
+    assert 1 < in_flight[1] <= ROBOTS_CONCURRENCY
+    assert len(screening.allowed) == len(screening.disallowed) == 40
+
+
+def test_screening_stops_at_the_budget_and_leaves_the_rest_unchecked() -> None:
+    import time
+
+    from newsbrief.crawl import Budget
+
+    def hanging_web(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
+        # A host that accepts and never answers: the fetch gives up at its timeout.
+        assert timeout is not None and timeout <= 0.5
+        time.sleep(timeout)
+        raise FetchFailed("timed out waiting for the server")
+
+    urls = [f"https://slow{i}.example/a" for i in range(30)]
+    started = time.monotonic()
+    screening = screen_urls(urls, RobotsCache(hanging_web, UA), Budget(0.5), concurrency=6)
+    assert time.monotonic() - started < 2.0
+    assert screening.allowed == []
+    # The first six reads timed out (unreadable for now), the rest never started.
+    assert len(screening.unavailable) + len(screening.unchecked) == 30
+    assert len(screening.unchecked) >= 24
+
+
+def test_a_refused_site_refuses_its_urls_only() -> None:
+    from newsbrief.errors import DestinationRefused
+
+    def web(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
+        if "0.0.0.0" in url:
+            raise DestinationRefused("refusing to connect to non-public address 0.0.0.0")
+        return Resource(url, url, 404)
+
+    urls = ["https://good.example/a", "http://0.0.0.0/x", "http://bad.example:99999/y"]
+    screening = screen_urls(urls, RobotsCache(web, UA))
+    assert screening.allowed == ["https://good.example/a"]
+    assert {url: error.code for url, error in screening.refused} == {
+        "http://0.0.0.0/x": "destination_refused",
+        "http://bad.example:99999/y": "invalid_input",
+    }

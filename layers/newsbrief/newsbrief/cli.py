@@ -174,24 +174,40 @@ def run_crawl(feed_url: str, limit: int, delay: float, sentences: int, pretty: b
     """
     import time
 
-    from .crawl import MemoryRateLimiter, RobotsCache, default_fetcher, host_of, poll_feed
+    from .crawl import (
+        MemoryRateLimiter,
+        RobotsCache,
+        default_fetcher,
+        first_allowed,
+        host_of,
+        poll_feed,
+    )
     from .pipeline import brief_url
 
     settings = FetchSettings.from_env()
     fetcher = default_fetcher()
     robots = RobotsCache(fetcher, settings.user_agent)
     try:
-        result = poll_feed(feed_url, fetcher, robots, limit=limit)
+        result = poll_feed(feed_url, fetcher, robots)
     except NewsbriefError as exc:
         _emit({"input": feed_url, "error": exc.to_dict()}, pretty)
         return 1
-    for url in result.disallowed:
-        message = "robots.txt disallows fetching this article"
-        _emit({"input": url, "error": {"code": "robots_disallowed", "message": message}}, pretty)
+    screening = first_allowed([entry.url for entry in result.entries], robots, limit)
+    skipped: list[tuple[str, dict[str, str]]] = [
+        (url, {"code": "robots_disallowed", "message": why}) for url, why in screening.disallowed
+    ]
+    skipped += [(url, error.to_dict()) for url, error in screening.refused]
+    skipped += [
+        (url, {"code": "fetch_failed", "message": why}) for url, why in screening.unavailable
+    ]
+    for url, error in skipped:
+        _emit({"input": url, "error": error}, pretty)
+    allowed = set(screening.allowed)
+    entries = [entry for entry in result.entries if entry.url in allowed]
     limiter = MemoryRateLimiter()
-    progress = _Progress(len(result.entries))
-    failed = bool(result.disallowed)
-    for entry in result.entries:
+    progress = _Progress(len(entries))
+    failed = bool(skipped)
+    for entry in entries:
         wait = limiter.reserve(host_of(entry.url), robots.interval(entry.url, default=delay))
         if wait > 0:
             time.sleep(wait)

@@ -4,6 +4,12 @@ Everything here is storage-agnostic. The pacing state is behind the :class:`Rate
 protocol: :class:`MemoryRateLimiter` serves one process (the CLI); the store provides a
 DynamoDB-backed one shared by concurrent Lambda invocations. Fetching goes through a
 ``fetcher`` callable (``newsbrief.fetch.fetch_resource`` by default) so tests can hand in fakes.
+
+A poll costs what its new articles cost, not what the feed lists: robots.txt is read only for
+the entries this poll will queue (after dedup and the per-poll cap), a few hosts at a time,
+and every request is cut to the poll's :class:`Budget`. An entry that may not be fetched
+(refused address, scheme or port; robots.txt forbids it) is skipped and counted; the others
+are queued.
 """
 
 from __future__ import annotations
@@ -11,16 +17,32 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
-from .errors import DestinationRefused, FetchFailed, InvalidFeed, InvalidInput, NewsbriefError
+from .errors import (
+    DestinationRefused,
+    FetchFailed,
+    InvalidFeed,
+    InvalidInput,
+    NewsbriefError,
+    PollTimedOut,
+)
 from .feed_parser import Feed, FeedEntry, discover_feeds, parse_feed
 from .models import FeedLink, FeedRecord, Resource
 
-Fetcher = Callable[[str, Mapping[str, str]], Resource]
+
+class Fetcher(Protocol):
+    """GETs a URL (feeds, sitemaps, robots.txt); ``timeout`` caps the whole fetch in seconds."""
+
+    def __call__(  # noqa: D102
+        self, url: str, headers: Mapping[str, str], timeout: float | None = None
+    ) -> Resource: ...
+
 
 # robots.txt is re-read hourly: sites change it rarely, and a warm Lambda polls many times.
 ROBOTS_TTL_SECONDS = 3600.0
@@ -29,6 +51,18 @@ ROBOTS_TTL_SECONDS = 3600.0
 ROBOTS_ERROR_TTL_SECONDS = 300.0
 # RFC 9309 requires parsers to read at least 500 KiB; anything past that is ignored.
 ROBOTS_MAX_BYTES = 500 * 1024
+# robots.txt is a few KiB: a host that takes longer than this to send it is treated as
+# unreachable for now, so one slow host cannot eat a poll's budget.
+ROBOTS_TIMEOUT_SECONDS = 10.0
+# Hosts whose robots.txt is read at once: the reads wait on the network, and a feed listing
+# thousands of hosts must not open thousands of connections.
+ROBOTS_CONCURRENCY = 8
+# The poll behind POST /feeds answers inside API Gateway's 29 s integration limit: 20 s for
+# fetching leaves room for the store writes and the function's own start.
+FIRST_POLL_BUDGET_SECONDS = 20.0
+# A scheduled poll: the feed's fetch deadline (25 s), robots.txt reads and a sitemap index's
+# children; a longer one is cut, keeps what it queued, and goes on at the next run.
+SCHEDULED_POLL_BUDGET_SECONDS = 60.0
 # Default gap between two requests to one host when robots.txt sets no Crawl-delay: polite
 # for news sites, yet 50 new articles of one site still start within a minute.
 DEFAULT_HOST_INTERVAL = 1.0
@@ -76,22 +110,63 @@ def check_feed_url(url: str) -> str:
 
 def default_fetcher(accept: str = FEED_ACCEPT) -> Fetcher:
     """A fetcher on :func:`newsbrief.fetch.fetch_resource` with settings from the environment."""
+    from dataclasses import replace
+
     from .fetch import fetch_resource
     from .settings import FetchSettings
 
     settings = FetchSettings.from_env()
 
-    def fetch(url: str, headers: Mapping[str, str]) -> Resource:
-        return fetch_resource(url, accept=accept, headers=headers, settings=settings)
+    def fetch(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
+        limits = settings
+        if timeout is not None and timeout < settings.total_timeout:
+            limits = replace(settings, total_timeout=max(timeout, 0.001))
+        return fetch_resource(url, accept=accept, headers=headers, settings=limits)
 
     return fetch
+
+
+class Budget:
+    """The time one poll may take: each of its requests is cut to what is left."""
+
+    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self.end = None if seconds is None else clock() + seconds
+
+    def left(self) -> float | None:
+        """Seconds left (``None``: no limit)."""
+        return None if self.end is None else self.end - self.clock()
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time is up."""
+        left = self.left()
+        return left is not None and left <= 0
+
+    def timeout(self, cap: float | None = None) -> float | None:
+        """How long the next request may take: ``cap`` within what is left.
+
+        Raises :class:`PollTimedOut` when nothing is left.
+        """
+        left = self.left()
+        if left is not None and left <= 0:
+            raise PollTimedOut(f"the feed poll ran out of its {self.seconds:g} s budget")
+        if left is None:
+            return cap
+        return left if cap is None else min(cap, left)
+
+
+RobotsVerdict = Literal["allowed", "disallowed", "unavailable"]
 
 
 @dataclass(slots=True)
 class _Robots:
     parser: object | None  # a Protego parser, or None for "everything allowed"
-    disallow_all: bool
     expires: float
+    # Why nothing may be fetched for now (robots.txt unreachable or failing: RFC 9309 says
+    # to assume a full disallow), in words that name the real cause.
+    problem: str | None = None
 
 
 class RobotsCache:
@@ -109,44 +184,64 @@ class RobotsCache:
         self._cache: dict[str, _Robots] = {}
         self._lock = threading.Lock()
 
-    def _load(self, url: str) -> _Robots:
+    def _load(self, url: str, timeout: float | None) -> tuple[_Robots, bool]:
+        """Read a site's robots.txt: the entry and whether it may be cached."""
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         now = self.clock()
+        limit = ROBOTS_TIMEOUT_SECONDS if timeout is None else min(timeout, ROBOTS_TIMEOUT_SECONDS)
         try:
-            res = self.fetcher(robots_url, {})
+            res = self.fetcher(robots_url, {}, timeout=limit)
         except (DestinationRefused, InvalidInput):
             raise  # the site itself may not be fetched: say so, not "robots.txt disallows"
-        except NewsbriefError:
-            # Unreachable host: nothing there may be fetched now (RFC 9309 2.3.1.4).
-            return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)
+        except NewsbriefError as exc:
+            # Unreachable host: nothing there may be fetched now (RFC 9309 2.3.1.4). A read
+            # cut short by the caller's budget says nothing about the site: not remembered.
+            problem = f"{host_of(url)}: {exc.message} (reading robots.txt)"
+            entry = _Robots(None, now + ROBOTS_ERROR_TTL_SECONDS, problem)
+            return entry, limit >= ROBOTS_TIMEOUT_SECONDS
         if res.status >= 500 or res.status == 429:
-            return _Robots(None, True, now + ROBOTS_ERROR_TTL_SECONDS)
+            problem = (
+                f"robots.txt of {host_of(url)} answered HTTP {res.status}: nothing is fetched "
+                "from the site until it can be read (RFC 9309)"
+            )
+            return _Robots(None, now + ROBOTS_ERROR_TTL_SECONDS, problem), True
         if res.status >= 400:  # 4xx: no robots.txt, everything allowed (RFC 9309 2.3.1.3)
-            return _Robots(None, False, now + ROBOTS_TTL_SECONDS)
+            return _Robots(None, now + ROBOTS_TTL_SECONDS), True
         from protego import Protego
 
         text = res.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
-        return _Robots(Protego.parse(text), False, now + ROBOTS_TTL_SECONDS)
+        return _Robots(Protego.parse(text), now + ROBOTS_TTL_SECONDS), True
 
-    def _entry(self, url: str) -> _Robots:
+    def _entry(self, url: str, timeout: float | None = None) -> _Robots:
         host = f"{urlsplit(url).scheme}://{host_of(url)}"
         with self._lock:
             entry = self._cache.get(host)
         if entry is None or entry.expires <= self.clock():
-            entry = self._load(url)
-            with self._lock:
-                self._cache[host] = entry
+            entry, cacheable = self._load(url, timeout)
+            if cacheable:
+                with self._lock:
+                    self._cache[host] = entry
         return entry
 
+    def check(self, url: str, timeout: float | None = None) -> tuple[RobotsVerdict, str]:
+        """Whether robots.txt lets our user agent fetch ``url``, and why not.
+
+        ``unavailable``: robots.txt could not be read (host unreachable, 5xx), so nothing may
+        be fetched from the site for now; the message names the real cause. Raises
+        :class:`DestinationRefused` or :class:`InvalidInput` when the site itself may not be
+        fetched. ``timeout`` caps the robots.txt read when it is not cached.
+        """
+        entry = self._entry(url, timeout)
+        if entry.problem is not None:
+            return "unavailable", entry.problem
+        if entry.parser is None or entry.parser.can_fetch(url, self.agent):  # type: ignore[attr-defined]
+            return "allowed", ""
+        return "disallowed", f"robots.txt of {host_of(url)} disallows fetching {url}"
+
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt lets our user agent fetch ``url``."""
-        entry = self._entry(url)
-        if entry.disallow_all:
-            return False
-        if entry.parser is None:
-            return True
-        return bool(entry.parser.can_fetch(url, self.agent))  # type: ignore[attr-defined]
+        """Whether robots.txt lets our user agent fetch ``url`` (now)."""
+        return self.check(url)[0] == "allowed"
 
     def interval(self, url: str, default: float = DEFAULT_HOST_INTERVAL) -> float:
         """Seconds to leave between two requests to ``url``'s host.
@@ -196,8 +291,7 @@ class PollResult:
     feed_url: str  # the feed actually read (differs when a home page advertised it)
     kind: str | None = None
     title: str | None = None
-    entries: list[FeedEntry] = field(default_factory=list)  # allowed by robots, newest first
-    disallowed: list[str] = field(default_factory=list)  # entry URLs robots.txt forbids
+    entries: list[FeedEntry] = field(default_factory=list)  # newest first, not yet screened
     etag: str | None = None
     last_modified: str | None = None
 
@@ -210,10 +304,17 @@ def _newest_first(entries: Iterable[FeedEntry]) -> list[FeedEntry]:
     return list(reversed(dated)) + undated
 
 
-def _get(fetcher: Fetcher, robots: RobotsCache, url: str, headers: Mapping[str, str]) -> Resource:
-    if not robots.allowed(url):
-        raise FetchFailed(f"robots.txt of {host_of(url)} disallows fetching {url}")
-    res = fetcher(url, headers)
+def _get(
+    fetcher: Fetcher,
+    robots: RobotsCache,
+    url: str,
+    headers: Mapping[str, str],
+    budget: Budget,
+) -> Resource:
+    verdict, why = robots.check(url, timeout=budget.timeout(ROBOTS_TIMEOUT_SECONDS))
+    if verdict != "allowed":
+        raise FetchFailed(why)
+    res = fetcher(url, headers, timeout=budget.timeout())
     if res.status == 304:
         return res
     if res.status >= 400:
@@ -227,21 +328,24 @@ def poll_feed(
     robots: RobotsCache,
     etag: str | None = None,
     last_modified: str | None = None,
-    limit: int | None = None,
+    budget: Budget | None = None,
 ) -> PollResult:
-    """Fetch a feed (conditional GET) and list the entries we may fetch, newest first.
+    """Fetch a feed (conditional GET) and list its entries, newest first.
 
     Follows a home page's advertised feed once and a sitemap index's newest child sitemaps.
-    ``limit`` caps the entries returned (the caller dedups first, so it normally passes none).
-    Raises ``FetchFailed`` (network, HTTP error, robots.txt forbids the feed) or ``InvalidFeed``.
+    The entries are not screened (see :func:`screen_urls`): the caller dedups them first, so
+    robots.txt is read only for the ones it will fetch. Raises ``FetchFailed`` (network, HTTP
+    error, robots.txt forbids or cannot be read for the feed), ``InvalidFeed``, or
+    ``PollTimedOut`` when ``budget`` runs out.
     """
+    budget = budget or Budget(None)
     url = check_feed_url(url)
     conditional: dict[str, str] = {}
     if etag:
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
-    res = _get(fetcher, robots, url, conditional)
+    res = _get(fetcher, robots, url, conditional, budget)
     if res.status == 304:
         return PollResult("not_modified", url, etag=etag, last_modified=last_modified)
     feed_url = url
@@ -253,43 +357,128 @@ def poll_feed(
         if not advertised:
             raise
         feed_url = advertised[0]
-        res = _get(fetcher, robots, feed_url, {})
+        res = _get(fetcher, robots, feed_url, {}, budget)
         if res.status == 304:  # cannot happen without validators, but never crash on it
             raise InvalidFeed(f"{feed_url} sent no feed") from None
         feed = parse_feed(res.body, base_url=res.final_url or feed_url)
-    entries = _entries_of(feed, fetcher, robots)
-    result = PollResult(
+    entries = _entries_of(feed, fetcher, robots, budget)
+    return PollResult(
         "ok",
         feed_url,
         kind=feed.kind,
         title=feed.title,
+        entries=_newest_first(entries),
         etag=res.headers.get("etag"),
         last_modified=res.headers.get("last-modified"),
     )
-    for entry in _newest_first(entries):
-        if robots.allowed(entry.url):
-            result.entries.append(entry)
-        else:
-            result.disallowed.append(entry.url)
-    if limit is not None:
-        result.entries = result.entries[:limit]
-    return result
 
 
-def _entries_of(feed: Feed, fetcher: Fetcher, robots: RobotsCache) -> list[FeedEntry]:
+def _entries_of(
+    feed: Feed, fetcher: Fetcher, robots: RobotsCache, budget: Budget
+) -> list[FeedEntry]:
     if feed.kind != "sitemap_index":
         return feed.entries
     entries: list[FeedEntry] = []
     children = _newest_first(feed.entries)[:MAX_CHILD_SITEMAPS]
     for child in children:
         try:
-            res = _get(fetcher, robots, child.url, {})
+            res = _get(fetcher, robots, child.url, {}, budget)
             sub = parse_feed(res.body, base_url=res.final_url or child.url)
         except NewsbriefError:
-            continue  # one broken archive sitemap must not hide the others
+            continue  # one broken (or, out of time, unread) archive must not hide the others
         if sub.kind != "sitemap_index":  # no nesting beyond one level (loops, bombs)
             entries.extend(sub.entries)
     return entries
+
+
+@dataclass(slots=True)
+class Screening:
+    """Which entry URLs may be fetched now, and why the others may not."""
+
+    allowed: list[str] = field(default_factory=list)
+    disallowed: list[tuple[str, str]] = field(default_factory=list)  # (url, robots.txt says no)
+    refused: list[tuple[str, NewsbriefError]] = field(default_factory=list)  # address, port...
+    unavailable: list[tuple[str, str]] = field(default_factory=list)  # robots.txt unreadable now
+    unchecked: list[str] = field(default_factory=list)  # the budget ran out first
+
+
+def _site_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{host_of(url)}"
+
+
+def _screen_site(
+    urls: list[str], robots: RobotsCache, budget: Budget
+) -> list[tuple[str, RobotsVerdict | NewsbriefError, str]]:
+    """robots.txt verdicts for the URLs of one site (one read, then the cache)."""
+    try:
+        timeout = budget.timeout(ROBOTS_TIMEOUT_SECONDS)
+        return [(url, *robots.check(url, timeout=timeout)) for url in urls]
+    except (DestinationRefused, InvalidInput) as exc:
+        return [(url, exc, "") for url in urls]
+
+
+def screen_urls(
+    urls: Sequence[str],
+    robots: RobotsCache,
+    budget: Budget | None = None,
+    concurrency: int | None = None,
+) -> Screening:
+    """Check entry URLs against their sites' robots.txt, ``concurrency`` sites at a time.
+
+    Each site's robots.txt is read once (then cached); the reads stop when ``budget`` runs
+    out, and the URLs of sites not reached by then are ``unchecked``. A URL whose site may not
+    be fetched at all (refused address, scheme or port, malformed) is ``refused``.
+    """
+    budget = budget or Budget(None)
+    concurrency = concurrency or ROBOTS_CONCURRENCY
+    screening = Screening()
+    by_site: dict[str, list[str]] = {}
+    for url in urls:
+        try:
+            by_site.setdefault(_site_of(url), []).append(url)
+        except ValueError:  # a port that is not a number
+            screening.refused.append((url, InvalidInput(f"not a valid URL: {url[:200]!r}")))
+    if not by_site:
+        return screening
+    pool = ThreadPoolExecutor(max_workers=min(concurrency, len(by_site)))
+    futures = {pool.submit(_screen_site, urls, robots, budget): urls for urls in by_site.values()}
+    # Every read is cut to the budget, so the reads end with it; the slack covers hand-off.
+    left = budget.left()
+    done, _ = wait_for(futures, timeout=None if left is None else max(left, 0) + 1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for future, group in futures.items():
+        if future not in done or future.exception() is not None:
+            screening.unchecked.extend(group)  # out of time (PollTimedOut) before its turn
+            continue
+        for url, verdict, why in future.result():
+            if isinstance(verdict, NewsbriefError):
+                screening.refused.append((url, verdict))
+            elif verdict == "allowed":
+                screening.allowed.append(url)
+            elif verdict == "disallowed":
+                screening.disallowed.append((url, why))
+            else:
+                screening.unavailable.append((url, why))
+    return screening
+
+
+def first_allowed(urls: Sequence[str], robots: RobotsCache, count: int) -> Screening:
+    """Screen ``urls`` in order until ``count`` are allowed (the CLI's ``--limit``).
+
+    Only as many robots.txt files are read as it takes to find ``count`` fetchable URLs.
+    """
+    screening = Screening()
+    position = 0
+    while len(screening.allowed) < count and position < len(urls):
+        batch = urls[position : position + count - len(screening.allowed)]
+        position += len(batch)
+        part = screen_urls(batch, robots)
+        screening.allowed += part.allowed
+        screening.disallowed += part.disallowed
+        screening.refused += part.refused
+        screening.unavailable += part.unavailable
+    return screening
 
 
 # ---------------------------------------------------------------------------- scheduled polling
@@ -327,6 +516,7 @@ class FeedStorage(Protocol):
         self, feed_id: str, links: Sequence[FeedLink], now_iso: str, limit: int | None = None
     ) -> list[FeedLink]: ...
     def release_urls(self, url_keys: Sequence[str]) -> None: ...  # noqa: D102
+    def record_failure(self, url_key: str, url: str, error: NewsbriefError) -> None: ...  # noqa: D102
 
 
 @dataclass(slots=True)
@@ -334,11 +524,13 @@ class PollOutcome:
     """What one poll of one feed did."""
 
     feed: FeedRecord
-    result: Literal["ok", "not_modified", "error", "busy"]
-    entries: int = 0  # article entries the feed lists that robots.txt allows
+    result: Literal["ok", "not_modified", "error", "busy", "timeout"]
+    entries: int = 0  # article entries the feed lists (the newest MAX_CANDIDATES_PER_RUN)
     queued: int = 0  # new article URLs sent to the worker
-    disallowed: int = 0  # entries robots.txt forbids
-    deferred: int = 0  # new entries left for a later run because of pacing
+    disallowed: int = 0  # new entries robots.txt forbids (skipped, their ids say why)
+    refused: int = 0  # new entries on a refused address, scheme or port (skipped likewise)
+    # New entries left for a later run: pacing, robots.txt unreadable now, or out of time.
+    deferred: int = 0
     error: NewsbriefError | None = None
 
 
@@ -368,13 +560,17 @@ class FeedPoller:
         self.max_new = max_new
         self.clock = clock
 
-    def register(self, url: str, interval_minutes: int) -> tuple[PollOutcome | None, bool]:
+    def register(
+        self, url: str, interval_minutes: int, budget_seconds: float | None = None
+    ) -> tuple[PollOutcome | None, bool]:
         """Register a feed and poll it once now; ``(outcome, created)``.
 
         Registering a known feed changes nothing and polls nothing (``outcome`` is ``None``
         with the stored feed in ``get_feed``), except that a disabled feed is re-enabled and
         polled. A first poll that fails removes the new feed again and raises its error, so a
-        wrong URL is answered at once instead of failing silently on a schedule.
+        wrong URL is answered at once instead of failing silently on a schedule; one that
+        cannot read the feed within ``budget_seconds`` (``FIRST_POLL_BUDGET_SECONDS``) raises
+        :class:`PollTimedOut` likewise.
         """
         from .pipeline import brief_id
 
@@ -398,28 +594,50 @@ class FeedPoller:
         leased = self.store.lease_feed(feed.id, now, POLL_LEASE_SECONDS)
         if leased is None:  # a scheduled run is polling it right now
             return PollOutcome(self.store.get_feed(feed.id), "busy"), created
-        outcome = self.poll(leased)
+        try:
+            budget = Budget(budget_seconds or FIRST_POLL_BUDGET_SECONDS)
+            outcome = self.poll(leased, budget, first=True)
+        except NewsbriefError:
+            if created:  # out of time, or the store failed: nothing stays registered
+                self.store.delete_feed(feed.id)
+            raise
         if outcome.error is not None and created:
             self.store.delete_feed(feed.id)
             raise outcome.error
         return outcome, created
 
-    def poll(self, feed: FeedRecord) -> PollOutcome:
-        """Poll one (leased) feed, queue its new articles and store its new state."""
+    def poll(
+        self, feed: FeedRecord, budget: Budget | None = None, first: bool = False
+    ) -> PollOutcome:
+        """Poll one (leased) feed, queue its new articles and store its new state.
+
+        Every request is cut to ``budget``. Running out of it while reading the feed is not
+        the feed's fault: a ``first`` poll raises :class:`PollTimedOut`, a scheduled one
+        leaves the feed due for the next run. Running out while reading robots.txt files
+        queues what was checked and leaves the rest for later.
+        """
+        budget = budget or Budget(SCHEDULED_POLL_BUDGET_SECONDS)
         now = self.clock()
         feed.last_polled_at = iso(now)
         try:
             result = poll_feed(
                 feed.url, self.fetcher, self.robots, etag=feed.etag,
-                last_modified=feed.last_modified,
+                last_modified=feed.last_modified, budget=budget,
             )  # fmt: skip
-        except NewsbriefError as exc:  # the feed's fault (or its site's): count it
-            return self._failed(feed, exc, now)
-        outcome = PollOutcome(feed, result.status, disallowed=len(result.disallowed))
+        except NewsbriefError as exc:
+            if budget.expired or isinstance(exc, PollTimedOut):
+                if first:
+                    raise PollTimedOut(
+                        f"the feed could not be read within {budget.seconds:g} s: "
+                        f"{exc.message}; nothing was registered"
+                    ) from None
+                return self._out_of_time(feed, now, exc)
+            return self._failed(feed, exc, now)  # the feed's fault (or its site's): count it
+        outcome = PollOutcome(feed, result.status)
         if result.status == "ok":
             # Store or queue errors propagate without counting against the feed: its lease
             # expires and a later run polls it again.
-            self._queue_new(feed, result, outcome, now)
+            self._queue_new(feed, result, outcome, now, budget)
             feed.etag, feed.last_modified = result.etag, result.last_modified
             feed.title = result.title or feed.title
             feed.kind = result.kind
@@ -431,7 +649,7 @@ class FeedPoller:
         return outcome
 
     def _queue_new(self, feed: FeedRecord, result: PollResult, outcome: PollOutcome,
-                   now: float) -> None:  # fmt: skip
+                   now: float, budget: Budget) -> None:  # fmt: skip
         from .pipeline import brief_id
 
         links = [
@@ -441,7 +659,8 @@ class FeedPoller:
         outcome.entries = len(links)
         # The cap counts NEW articles only: known ones cost nothing, so a feed with 500
         # entries still gets its 50 newest unseen articles queued each run.
-        won = self.store.claim_urls(feed.id, links, iso(now), limit=self.max_new)
+        claimed = self.store.claim_urls(feed.id, links, iso(now), limit=self.max_new)
+        won = self._screen(claimed, outcome, budget)
         by_host: dict[str, list[FeedLink]] = {}
         for link in won:
             by_host.setdefault(host_of(link.url), []).append(link)
@@ -467,6 +686,35 @@ class FeedPoller:
         outcome.queued = len(jobs)
         outcome.deferred += len(released)
         feed.article_count += len(jobs)
+
+    def _screen(self, claimed: list[FeedLink], outcome: PollOutcome,
+                budget: Budget) -> list[FeedLink]:  # fmt: skip
+        """The claimed links that may be fetched; the others are recorded or released.
+
+        A refused or robots-forbidden entry is skipped for good: its claim becomes a failure
+        record, so ``GET /articles/{id}`` says why and later polls skip it as known. One whose
+        robots.txt cannot be read now, or was not reached in time, is released for a later run.
+        """
+        by_url = {link.url: link for link in claimed}
+        screening = screen_urls(list(by_url), self.robots, budget)
+        for url, error in screening.refused:
+            self.store.record_failure(by_url[url].url_key, url, error)
+        for url, why in screening.disallowed:
+            self.store.record_failure(by_url[url].url_key, url, DestinationRefused(why))
+        later = [url for url, _ in screening.unavailable] + screening.unchecked
+        if later:
+            self.store.release_urls([by_url[url].url_key for url in later])
+        outcome.refused += len(screening.refused)
+        outcome.disallowed += len(screening.disallowed)
+        outcome.deferred += len(later)
+        return [by_url[url] for url in screening.allowed]
+
+    def _out_of_time(self, feed: FeedRecord, now: float, exc: NewsbriefError) -> PollOutcome:
+        # The run's time ran out, which is no fault of the feed's: no failure is counted,
+        # and it is due again at the next run.
+        feed.next_poll_at = iso(now)
+        self.store.save_feed(feed)
+        return PollOutcome(feed, "timeout", error=exc)
 
     def _failed(self, feed: FeedRecord, exc: NewsbriefError, now: float) -> PollOutcome:
         feed.failures += 1
@@ -496,11 +744,16 @@ class FeedPoller:
         due = self.store.due_feeds(iso(now), limit=limit)
 
         def run(feed_id: str) -> PollOutcome | None:
-            if time_left is not None and time_left() < POLL_STOP_MARGIN_SECONDS:
-                return None
+            seconds = SCHEDULED_POLL_BUDGET_SECONDS
+            if time_left is not None:
+                left = time_left()
+                if left < POLL_STOP_MARGIN_SECONDS:
+                    return None
+                # The run's own end bounds the poll too, with the margin kept for its writes.
+                seconds = min(seconds, left - POLL_STOP_MARGIN_SECONDS / 2)
             try:
                 feed = self.store.lease_feed(feed_id, self.clock(), POLL_LEASE_SECONDS)
-                return self.poll(feed) if feed is not None else None
+                return self.poll(feed, Budget(seconds)) if feed is not None else None
             except NewsbriefError as exc:  # store trouble with one feed must not stop the run
                 stub = FeedRecord(id=feed_id, url="", interval_minutes=0, created_at="")
                 return PollOutcome(stub, "error", error=exc)

@@ -98,3 +98,10 @@ class InvalidFeed(UnsupportedContent):
 
     code = "invalid_feed"
     http_status = 422
+
+
+class PollTimedOut(FetchFailed):
+    """A feed poll ran out of its time budget (the feed's site answered too slowly)."""
+
+    code = "poll_timeout"
+    http_status = 504

@@ -72,9 +72,17 @@ class PollSummary(BaseModel):
     """What the poll at registration did."""
 
     result: str
-    entries: int
-    queued: int
-    disallowed: int = Field(description="entries robots.txt forbids us to fetch")
+    entries: int = Field(description="article entries the feed lists (its newest 1,000)")
+    queued: int = Field(description="new articles queued for briefing")
+    disallowed: int = Field(description="new entries robots.txt forbids us to fetch (skipped)")
+    refused: int = Field(
+        0, description="new entries on a refused address, scheme or port (skipped)"
+    )
+    deferred: int = Field(
+        0,
+        description="new entries left for a later poll (site pacing, robots.txt unreadable "
+        "for now, or out of time)",
+    )
 
 
 class FeedCreated(FeedOut):
@@ -118,6 +126,10 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
     responses={
         200: {"description": "the feed was registered already (re-enabled if disabled)"},
         201: {"description": "the new feed and its first poll"},
+        504: {
+            "description": "poll_timeout: the feed could not be read within the first poll's "
+            "20 s budget; nothing was registered"
+        },
     },
 )
 def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated]:
@@ -131,7 +143,7 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
         return _json(200, FeedCreated(**feed.public()))
     summary = PollSummary(
         result=outcome.result, entries=outcome.entries, queued=outcome.queued,
-        disallowed=outcome.disallowed,
+        disallowed=outcome.disallowed, refused=outcome.refused, deferred=outcome.deferred,
     )  # fmt: skip
     metrics.add_metric(name="FeedArticlesQueued", unit=MetricUnit.Count, value=outcome.queued)
     logger.info("feed registered", extra={"feed_id": outcome.feed.id, "queued": outcome.queued})
