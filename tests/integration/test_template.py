@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from newsbrief_aws.cursors import KEY_PK
+
 
 def test_table_is_on_demand_recoverable_and_expires_only_opted_in_items(aws):
     table = aws.dynamodb.describe_table(TableName=aws.table_name)["Table"]
@@ -81,7 +83,16 @@ def test_every_published_route_reaches_its_function(aws):
 
 def test_read_function_may_only_read_the_table(template):
     props = template["Resources"]["ReadFunction"]["Properties"]
-    assert [next(iter(policy)) for policy in props["Policies"]] == ["DynamoDBReadPolicy"]
+    assert [next(iter(policy)) for policy in props["Policies"]] == [
+        "DynamoDBReadPolicy",
+        "Statement",
+    ]
+    # The one write: creating the cursor key item (newsbrief_aws/cursors.py), nothing else.
+    (statement,) = props["Policies"][1]["Statement"]
+    assert statement["Action"] == "dynamodb:PutItem"
+    assert statement["Condition"] == {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [KEY_PK]}
+    }
     assert props["SnapStart"] == {"ApplyOn": "PublishedVersions"}
     resources = template["Resources"]
     for kind in ("ReadFunctionLogGroup", "ReadErrorsAlarm", "ReadThrottlesAlarm"):

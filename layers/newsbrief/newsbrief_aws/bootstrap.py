@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from newsbrief.errors import InvalidInput
 from newsbrief.settings import FetchSettings
 
+from newsbrief_aws.cursors import forget_keys
 from newsbrief_aws.feed_store import FeedStore
 from newsbrief_aws.store import BriefStore
 
@@ -95,3 +96,4 @@ def reset() -> None:
     """Forget everything built so far (tests switch environments between cases)."""
     for built in (settings, fetch_settings, store, queue):
         built.cache_clear()
+    forget_keys()

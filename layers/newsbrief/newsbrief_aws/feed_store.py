@@ -9,7 +9,6 @@ from typing import Any
 from newsbrief.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from newsbrief.models import FeedLink, FeedRecord
 
-from .cursors import decode_cursor, encode_cursor
 from .dynamodb import client_error, from_item, store_error, to_item, transport_error
 from .store import MAX_LIST_LIMIT, BriefStore, check_id
 
@@ -129,13 +128,13 @@ class FeedStore(BriefStore):
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = decode_cursor(
+            kwargs["ExclusiveStartKey"] = self.cursors.decode(
                 cursor, {"gsi1pk": FEED_LIST_PARTITION, "sk": "FEED"},
                 {"pk", "sk", "gsi1pk", "gsi1sk"},
             )  # fmt: skip
         out = self._call("list feeds", "query", **kwargs)
         cards = [from_item(item)["card"] for item in out.get("Items", [])]
-        return cards, encode_cursor(out.get("LastEvaluatedKey"))
+        return cards, self.cursors.encode(out.get("LastEvaluatedKey"))
 
     def delete_feed(self, feed_id: str) -> None:
         """Forget a feed and its article links (briefs stay: stored data is never lost)."""
@@ -285,7 +284,7 @@ class FeedStore(BriefStore):
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = decode_cursor(
+            kwargs["ExclusiveStartKey"] = self.cursors.decode(
                 cursor, {"pk": f"FEED#{feed_id}"}, {"pk", "sk"}
             )
         out = self._call("list feed articles", "query", **kwargs)
@@ -295,7 +294,7 @@ class FeedStore(BriefStore):
             {k: record.get(k) for k in fields}
             for record in (from_item(item) for item in out.get("Items", []))
         ]
-        return items, encode_cursor(out.get("LastEvaluatedKey"))
+        return items, self.cursors.encode(out.get("LastEvaluatedKey"))
 
     # ------------------------------------------------------------------ pacing
     def reserve(self, host: str, interval: float, count: int = 1) -> float:

@@ -38,7 +38,7 @@ from newsbrief.errors import (
     TooLarge,
 )
 
-from .cursors import decode_cursor, encode_cursor
+from .cursors import Cursors
 from .dynamodb import (
     client_error,
     default_client,
@@ -116,6 +116,7 @@ class BriefStore:
         self.table_name = table_name
         self.client = client if client is not None else default_client()
         self.ttl_days = ttl_days
+        self.cursors = Cursors(table_name, self.client)  # signed page cursors
 
     # ------------------------------------------------------------------ helpers
     def _call(self, action: str, operation: str, **kwargs: Any) -> dict[str, Any]:
@@ -233,12 +234,12 @@ class BriefStore:
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = decode_cursor(
+            kwargs["ExclusiveStartKey"] = self.cursors.decode(
                 cursor, {pk_name: partition, "sk": "BRIEF"}, {"pk", "sk", pk_name, sk_name}
             )
         out = self._call("list briefs", "query", **kwargs)
         cards = [from_item(item)["card"] for item in out.get("Items", [])]
-        return cards, encode_cursor(out.get("LastEvaluatedKey"))
+        return cards, self.cursors.encode(out.get("LastEvaluatedKey"))
 
     # ------------------------------------------------------------------ writes
     def save_brief(self, brief: Brief, url_keys: Sequence[str] = (), replace: bool = False) -> bool:
