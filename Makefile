@@ -24,8 +24,10 @@ install: $(VENV)/.installed
 
 # The local stack: template.yaml's functions over HTTP on 127.0.0.1:$(PORT) against an embedded
 # moto server (no Docker, no AWS account). Prints the API key; `make run PORT=8080` moves it.
+# Data is kept under .local/ across restarts; `make run RUN_ARGS=--fresh` starts empty.
+RUN_ARGS ?=
 run: install
-	$(PY) -m newsbrief_local --port $(PORT)
+	$(PY) -m newsbrief_local --port $(PORT) $(RUN_ARGS)
 
 # Load test of the local stack (starts its own): 32 clients for 20 s, latency percentiles.
 load: install

@@ -10,7 +10,10 @@ import threading
 from pathlib import Path
 
 from .server import LocalStack, LocalStackConfig
-from .template import TemplateError
+from .template import REPO_ROOT, TemplateError
+
+# The local stack's data between runs: git-ignored, private to the user (persistence.py).
+DEFAULT_STATE_DIR = REPO_ROOT / ".local"
 
 
 def _parameter(text: str) -> tuple[str, str]:
@@ -40,6 +43,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="processes per function")
     parser.add_argument("--speedup", type=float, help="divide schedule periods and retry delays")
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE_DIR,
+        help="where briefs, feeds and queued URLs are kept across restarts (default: .local/)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="start from a clean slate (discard the saved state)"
+    )
+    parser.add_argument(
+        "--in-memory", action="store_true", help="keep nothing: no state is read or saved"
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -56,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         parameters=dict(args.parameter),
         concurrency=args.concurrency,
         speedup=args.speedup,
+        state_dir=None if args.in_memory else args.state_dir,
+        fresh=args.fresh,
     )
     stopping = threading.Event()
     # Explicit handlers: Ctrl-C and SIGTERM both mean "stop cleanly", also while starting, and

@@ -30,11 +30,16 @@ log = logging.getLogger("newsbrief_local")
 
 # API Gateway's hard payload limit for REST APIs.
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# Longest wait for a client's next bytes (request line, headers, body, or an idle keep-alive
+# connection): a client that declares more body than it sends gets a 400 after this instead
+# of holding a server thread forever.
+READ_TIMEOUT_S = 10.0
 # Status codes API Gateway uses when the template does not customise a response type.
 DEFAULT_STATUS = {
     "INVALID_API_KEY": 403,
     "MISSING_AUTHENTICATION_TOKEN": 403,
     "REQUEST_TOO_LARGE": 413,
+    "BAD_REQUEST_BODY": 400,
     "INTEGRATION_TIMEOUT": 504,
     "DEFAULT_4XX": 400,
     "DEFAULT_5XX": 502,
@@ -44,6 +49,7 @@ DEFAULT_ERROR = {
     "INVALID_API_KEY": ("unauthorized", "a valid x-api-key header is required"),
     "MISSING_AUTHENTICATION_TOKEN": ("not_found", "no such route"),
     "REQUEST_TOO_LARGE": ("too_large", "request body too large"),
+    "BAD_REQUEST_BODY": ("invalid_input", "the request body is shorter than its Content-Length"),
     "INTEGRATION_TIMEOUT": ("timeout", "the function did not answer in time"),
     "DEFAULT_5XX": ("internal_error", "the function failed"),
 }
@@ -286,12 +292,15 @@ class Gateway:
         }
 
 
-def make_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
+def make_server(
+    gateway: Gateway, host: str, port: int, read_timeout: float = READ_TIMEOUT_S
+) -> ThreadingHTTPServer:
     """An HTTP/1.1 server (keep-alive) that hands every request to ``gateway``."""
 
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "newsbrief-local"
+        timeout = read_timeout  # set on each connection's socket by StreamRequestHandler
 
         def log_message(self, fmt: str, *args: object) -> None:
             log.info("%s %s", self.address_string(), fmt % args)
@@ -309,7 +318,17 @@ def make_server(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
                 self.close_connection = True
                 self._write(status, list(hdrs.items()), data)
                 return
-            body = self.rfile.read(length) if length else b""
+            try:
+                body = self.rfile.read(length) if length else b""
+            except TimeoutError:
+                body = b""
+            if len(body) < length:  # the client stopped sending (or closed) mid-body
+                status, hdrs, data = gateway.gateway_response(
+                    "BAD_REQUEST_BODY", str(uuid.uuid4())
+                )
+                self.close_connection = True
+                self._write(status, list(hdrs.items()), data)
+                return
             try:
                 status, pairs, data = gateway.handle(
                     self.command,

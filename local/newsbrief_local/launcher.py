@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .template import REPO_ROOT
 
@@ -36,6 +37,11 @@ class StackProcess:
         """The stack's process id (its functions run in child processes of it)."""
         return self.process.pid
 
+    def kill(self) -> None:
+        """SIGKILL: the stack gets no chance to clean up (its functions must still go)."""
+        self.process.kill()
+        self.process.wait(timeout=5)
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it does not stop in time."""
         self.process.terminate()
@@ -51,15 +57,23 @@ def start_stack_process(
     env: Mapping[str, str] | None = None,
     api_key: str = "local-test-key",
     timeout: float = START_TIMEOUT_S,
+    state_dir: Path | None = None,
+    allow_loopback: bool = True,
 ) -> StackProcess:
     """Start the local stack on a free loopback port and wait until it is ready.
 
     The child's output (the functions' logs) is drained continuously into ``output`` so a
-    full pipe can never stall it.
+    full pipe can never stall it. Its data lives in memory unless ``state_dir`` is given (the
+    repository's own ``.local/`` is never touched). ``allow_loopback`` starts it with
+    ``NEWSBRIEF_ALLOW_LOOPBACK=1``: the tests and benchmarks that use this serve their pages
+    on loopback ports.
     """
     child_env = {**os.environ, **(env or {}), "NEWSBRIEF_API_KEY": api_key}
+    if allow_loopback:
+        child_env.setdefault("NEWSBRIEF_ALLOW_LOOPBACK", "1")
+    state = ["--state-dir", str(state_dir)] if state_dir is not None else ["--in-memory"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsbrief_local", "--port", "0", *args],
+        [sys.executable, "-m", "newsbrief_local", "--port", "0", *state, *args],
         cwd=REPO_ROOT,
         env=child_env,
         stdout=subprocess.PIPE,

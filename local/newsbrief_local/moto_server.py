@@ -15,6 +15,42 @@ from typing import Any
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
+# Requests that change nothing the local stack saves (see persistence.py); any other request
+# counts as a change. Receiving a message only moves its visibility: the snapshot keeps it.
+READ_ONLY_TARGETS = frozenset(
+    {
+        "DynamoDB_20120810.GetItem",
+        "DynamoDB_20120810.BatchGetItem",
+        "DynamoDB_20120810.TransactGetItems",
+        "DynamoDB_20120810.Query",
+        "DynamoDB_20120810.Scan",
+        "DynamoDB_20120810.DescribeTable",
+        "DynamoDB_20120810.ListTables",
+        "AmazonSQS.ReceiveMessage",
+        "AmazonSQS.ChangeMessageVisibility",
+        "AmazonSQS.ChangeMessageVisibilityBatch",
+        "AmazonSQS.GetQueueAttributes",
+        "AmazonSQS.GetQueueUrl",
+        "AmazonSQS.ListQueues",
+    }
+)
+
+
+class ChangeCounter:
+    """WSGI middleware counting the requests that may change stored data."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """Count the request (unless it only reads), then serve it."""
+        if environ.get("HTTP_X_AMZ_TARGET", "") not in READ_ONLY_TARGETS:
+            with self._lock:
+                self.count += 1
+        return self.app(environ, start_response)
+
 
 class AtomicDynamoDB:
     """WSGI middleware: DynamoDB requests (``X-Amz-Target: DynamoDB_...``) one at a time."""
@@ -41,6 +77,7 @@ class MotoServer:
         self.port = port
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._changes: ChangeCounter | None = None
 
     def start(self) -> None:
         """Bind and serve on a daemon thread; returns once the socket listens."""
@@ -51,9 +88,11 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
-        app = AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+        self._changes = ChangeCounter(
+            AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+        )
         self._server = make_server(
-            self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler
+            self.host, self.port, self._changes, threaded=True, request_handler=MotoRequestHandler
         )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -62,6 +101,10 @@ class MotoServer:
         """Where the server listens (the port the OS picked when asked for 0)."""
         host, port = self._server.server_address[:2]
         return str(host), int(port)
+
+    def changes(self) -> int:
+        """How many requests that may change data it has served (grows; compare two reads)."""
+        return self._changes.count if self._changes is not None else 0
 
     def stop(self) -> None:
         """Stop serving and wait for the thread."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 import time
 import traceback
 import uuid
@@ -80,9 +82,29 @@ def _error_payload(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def _die_with_parent() -> None:
+    """Exit as soon as the stack's process is gone, however it ended (even SIGKILL).
+
+    The parent holds the write end of a pipe whose read end is this process's parent
+    sentinel; the kernel closes it when the parent dies, and the watching thread wakes. Unlike
+    Linux's PR_SET_PDEATHSIG, which fires when the parent's *thread* that started the child
+    exits, this follows the process, on every POSIX system.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)  # no cleanup to do: the stack and its moto server are gone
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _start_environment(environment: dict[str, str], module: str, attribute: str) -> None:
     """Process initializer: the function's environment, then its handler import (cold start)."""
     global _HANDLER, _IMPORT_ERROR
+    _die_with_parent()
     # Ctrl-C reaches the whole process group; the stack shuts its environments down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(environment)

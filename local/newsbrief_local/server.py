@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .gateway import Gateway, make_server
+from .persistence import StatePersistence
 from .runtime import FunctionRuntime, Invocation
 from .sources import ScheduleTimer, SqsPoller
 from .template import DEFAULT_REGION, DEFAULT_STACK_NAME, Stack, TemplateError, load_template
@@ -73,6 +74,9 @@ class LocalStackConfig:
     speedup: float | None = None  # None: NEWSBRIEF_LOCAL_SPEEDUP or 1
     region: str = DEFAULT_REGION
     stack_name: str = DEFAULT_STACK_NAME
+    # Where tables and queues are saved across restarts (None: in memory only, as in tests).
+    state_dir: Path | None = None
+    fresh: bool = False  # discard the saved state and start from a clean slate
 
 
 class LocalStack:
@@ -82,9 +86,7 @@ class LocalStack:
         self.config = config or LocalStackConfig()
         _check_loopback(self.config.host)
         self.api_key = (
-            self.config.api_key
-            or os.environ.get("NEWSBRIEF_API_KEY")
-            or secrets.token_urlsafe(24)
+            self.config.api_key or os.environ.get("NEWSBRIEF_API_KEY") or secrets.token_urlsafe(24)
         )
         self.concurrency = int(
             self.config.concurrency
@@ -99,6 +101,8 @@ class LocalStack:
         self._http: Any = None
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
+        self.persistence: StatePersistence | None = None
+        self.restored = (0, 0)  # items and messages loaded from the saved state
         self.moto_endpoint = ""
         self.url = ""
 
@@ -111,8 +115,17 @@ class LocalStack:
         os.environ["AWS_DEFAULT_REGION"] = self.config.region
         os.environ["AWS_REGION"] = self.config.region
         os.environ["AWS_ENDPOINT_URL"] = self.moto_endpoint
-        # Local article pages (127.0.0.1:any port) must be briefable here, and only here.
-        os.environ["NEWSBRIEF_ALLOW_LOOPBACK"] = "1"
+        # NEWSBRIEF_ALLOW_LOOPBACK is the user's choice (test sites on loopback ports); even
+        # with it, no request may make a function talk to the stack's own moto or gateway.
+        os.environ["NEWSBRIEF_DENIED_LOOPBACK_PORTS"] = ",".join(
+            str(port) for port in self._own_ports()
+        )
+
+    def _own_ports(self) -> list[int]:
+        ports = [int(self._moto.get_host_and_port()[1])]
+        if self._http is not None:
+            ports.append(int(self._http.server_address[1]))
+        return ports
 
     def start(self) -> LocalStack:
         """Start moto, create the template's resources, the functions, gateway and sources."""
@@ -137,6 +150,11 @@ class LocalStack:
             region=self.config.region,
             parameters=self.config.parameters,
         ).deploy()
+        self._restore_state(dynamodb)
+        # The gateway's port is bound before the functions start, so they inherit it among
+        # the ports they must never reach.
+        self._bind_gateway()
+        self._set_process_env()
 
         specs = self.stack.functions()
         for logical_id, spec in specs.items():
@@ -149,11 +167,27 @@ class LocalStack:
             if not ok:
                 log.warning("%s could not import its handler: invocations will fail", logical_id)
 
-        self._start_gateway()
+        # A short poll interval: shutdown() waits for the loop to notice (0.5 s by default).
+        self._spawn(lambda: self._http.serve_forever(poll_interval=0.1), "gateway")
         self._start_sources()
+        if self.persistence is not None:
+            self._spawn(lambda: self._save_changes(), "state-saver")
         return self
 
-    def _start_gateway(self) -> None:
+    def _restore_state(self, dynamodb: Any) -> None:
+        if self.config.state_dir is None:
+            return
+        assert self.stack is not None
+        self.persistence = StatePersistence(self.config.state_dir, self.stack, dynamodb, self.sqs)
+        if self.config.fresh and self.persistence.path.exists():
+            self.persistence.path.unlink()  # a clean slate, as asked
+        self.restored = self.persistence.restore()
+
+    def _save_changes(self) -> None:
+        assert self.persistence is not None
+        self.persistence.run(self._moto.changes, self._stop)
+
+    def _bind_gateway(self) -> None:
         assert self.stack is not None
         routes = self.stack.routes()
         apis = {r.api for r in routes}
@@ -170,8 +204,6 @@ class LocalStack:
         self._http = make_server(self.gateway, self.config.host, self.config.port)
         host, port = self._http.server_address[:2]
         self.url = f"http://{host}:{port}"
-        # A short poll interval: shutdown() waits for the loop to notice (0.5 s by default).
-        self._spawn(lambda: self._http.serve_forever(poll_interval=0.1), "gateway")
 
     def _start_sources(self) -> None:
         assert self.stack is not None
@@ -230,6 +262,11 @@ class LocalStack:
             deadline = time.monotonic() + STOP_JOIN_S
             for thread in self._threads:
                 thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if self.persistence is not None and self._moto is not None:
+            try:
+                self.persistence.save()  # what the functions did last, before moto goes
+            except Exception:  # noqa: BLE001 - stopping must go on; the last snapshot stays
+                log.exception("saving the local stack's state on stop failed")
         if self._moto is not None:  # last: pollers and functions talk to it until they stop
             self._moto.stop()
 
@@ -249,6 +286,12 @@ class LocalStack:
             f"  API key (x-api-key header): {self.api_key}",
             f"  stage: {self.gateway.stage}   moto: {self.moto_endpoint}",
         ]
+        if self.persistence is not None:
+            items, messages = self.restored
+            lines.append(
+                f"  state: {self.persistence.path} ({items} items and {messages} queued "
+                "messages restored; --fresh starts empty)"
+            )
         for compiled in self.gateway.routes:
             r = compiled.route
             access = "API key" if r.api_key_required else "open"

@@ -487,6 +487,14 @@ class Stack:
         """The URL of a queue created from the template."""
         return self.get_att(logical_id, "QueueUrl")
 
+    def table_ids(self) -> list[str]:
+        """Logical ids of the template's tables (that its conditions create)."""
+        return [lid for kind in _TABLE_TYPES for lid in self._of_type(kind)]
+
+    def queue_ids(self) -> list[str]:
+        """Logical ids of the template's queues (that its conditions create)."""
+        return list(self._of_type(_QUEUE_TYPE))
+
     # ---------------------------------------------------------------- functions and events
 
     def _of_type(self, kind: str) -> dict[str, dict[str, Any]]:

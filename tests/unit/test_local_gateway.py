@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from newsbrief_local.gateway import Gateway
+from newsbrief_local.gateway import Gateway, make_server
 from newsbrief_local.runtime import Invocation
 from newsbrief_local.sources import Schedule, failed_message_ids, scheduled_event, sqs_record
 from newsbrief_local.template import ApiRoute, ScheduleSource, Stack, TemplateError, load_template
@@ -141,6 +141,37 @@ def test_proxy_response_is_translated() -> None:
     assert status == 201 and body == b"\x89PNG"
     assert [v for k, v in pairs if k == "Set-Cookie"] == ["a=1", "b=2"]
     assert ("Content-Type", "image/png") in pairs
+
+
+def test_a_body_shorter_than_its_content_length_is_400_after_the_read_timeout() -> None:
+    import socket
+    import threading
+    import time
+
+    recorder = Recorder()
+    server = make_server(_gateway(recorder), "127.0.0.1", 0, read_timeout=0.5)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=10) as client:
+            client.sendall(
+                b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n" + b'{"url": "http'  # 13 of 100 bytes
+            )
+            started = time.monotonic()
+            answer = b""
+            while chunk := client.recv(4096):  # the server answers, then closes
+                answer += chunk
+        assert 0.4 < time.monotonic() - started < 5
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400")
+        assert _json(body)["error"]["code"] == "invalid_input"
+        assert recorder.events == []  # the function never saw the truncated request
+        with socket.create_connection(server.server_address[:2], timeout=10) as client:
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert client.recv(4096).startswith(b"HTTP/1.1 200")  # other clients are served
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_sqs_record_has_the_shape_of_the_sample_event() -> None:

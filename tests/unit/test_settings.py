@@ -44,3 +44,28 @@ def test_loopback_switch_cannot_be_enabled_on_lambda() -> None:
 
 def test_deployed_template_never_sets_the_loopback_switch() -> None:
     assert "NEWSBRIEF_ALLOW_LOOPBACK" not in (REPO_ROOT / "template.yaml").read_text()
+
+
+def test_denied_loopback_ports_stay_refused_with_the_loopback_switch(loopback) -> None:
+    from newsbrief.errors import DestinationRefused
+    from newsbrief.fetch import fetch_page
+
+    from tests.support.loopback import Response
+
+    loopback.add("/page", Response(b"<html><body><p>local service</p></body></html>"))
+    settings = FetchSettings.from_env(
+        {"NEWSBRIEF_ALLOW_LOOPBACK": "1", "NEWSBRIEF_DENIED_LOOPBACK_PORTS": f"1,{loopback.port}"}
+    )
+    assert settings.denied_loopback_ports == {1, loopback.port}
+    for url in (loopback.url("/page"), f"http://localhost:{loopback.port}/page"):
+        with pytest.raises(DestinationRefused, match="local service"):
+            fetch_page(url, settings=settings)
+    assert loopback.requests == []  # refused before any connection
+    other = FetchSettings.from_env({"NEWSBRIEF_ALLOW_LOOPBACK": "1"})
+    assert "local service" in fetch_page(loopback.url("/page"), settings=other).html
+
+
+@pytest.mark.parametrize("raw", ["x", "0", "70000", ","])
+def test_denied_ports_are_validated(raw: str) -> None:
+    with pytest.raises(InvalidInput, match="NEWSBRIEF_DENIED_LOOPBACK_PORTS"):
+        FetchSettings.from_env({"NEWSBRIEF_DENIED_LOOPBACK_PORTS": raw})

@@ -456,7 +456,11 @@ def _get(
     ``on_final(final_url, response, deadline)`` reads what it needs; the response is closed
     afterwards. Network errors become :class:`FetchFailed`, the deadline included.
     """
-    policy = Policy(allowed_ports=settings.allowed_ports, allow_loopback=settings.allow_loopback)
+    policy = Policy(
+        allowed_ports=settings.allowed_ports,
+        allow_loopback=settings.allow_loopback,
+        denied_loopback_ports=settings.denied_loopback_ports,
+    )
     current = url.strip()
     seen: set[str] = set()
     deadline = _Deadline(settings.total_timeout)

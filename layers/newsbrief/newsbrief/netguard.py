@@ -58,6 +58,9 @@ class Policy:
     allowed_ports: Collection[int] = frozenset({80, 443})
     # Development and tests only: allows 127.0.0.0/8 and ::1 on any port, and nothing else.
     allow_loopback: bool = False
+    # Loopback ports refused even with the loopback switch: the local stack's own services
+    # (its moto server and gateway), which functions must never reach.
+    denied_loopback_ports: Collection[int] = frozenset()
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -119,6 +122,8 @@ def check_address(address: str, port: int, policy: Policy) -> None:
     except ValueError:
         raise DestinationRefused(f"refusing to connect to unparsable address {address!r}") from None
     if policy.allow_loopback and _is_plain_loopback(ip):
+        if port in policy.denied_loopback_ports:
+            raise DestinationRefused(f"refusing to connect to {ip} port {port} (a local service)")
         return
     if not is_public(ip):
         raise DestinationRefused(f"refusing to connect to non-public address {ip}")

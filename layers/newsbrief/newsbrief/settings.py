@@ -37,6 +37,20 @@ def _number(environ: Mapping[str, str], name: str, default: float, kind: type = 
     return value
 
 
+def _ports(environ: Mapping[str, str], name: str) -> frozenset[int]:
+    """A comma-separated list of TCP ports (empty when unset)."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return frozenset()
+    try:
+        ports = frozenset(int(p) for p in raw.split(",") if p.strip())
+    except ValueError:
+        raise InvalidInput(f"{name} must be a comma-separated list, got {raw!r}") from None
+    if not ports or any(not 0 < p < 65536 for p in ports):
+        raise InvalidInput(f"{name} holds an invalid port: {raw!r}")
+    return ports
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
     """Limits and policy of the fetch stage."""
@@ -52,6 +66,9 @@ class FetchSettings:
     # Local development and tests only: lets fetch reach 127.0.0.0/8 and ::1 (nothing else).
     allow_loopback: bool = False
     allowed_ports: frozenset[int] = field(default_factory=lambda: frozenset({80, 443}))
+    # Loopback ports refused even with allow_loopback: the local stack sets its own moto and
+    # gateway ports here, so no request can make its functions talk to them.
+    denied_loopback_ports: frozenset[int] = frozenset()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> FetchSettings:
@@ -59,17 +76,7 @@ class FetchSettings:
         env = os.environ if environ is None else environ
         # With slots=True the class attributes are slot descriptors, not the defaults.
         base = cls()
-        ports_raw = env.get("NEWSBRIEF_ALLOWED_PORTS", "").strip()
-        ports = base.allowed_ports
-        if ports_raw:
-            try:
-                ports = frozenset(int(p) for p in ports_raw.split(",") if p.strip())
-            except ValueError:
-                raise InvalidInput(
-                    f"NEWSBRIEF_ALLOWED_PORTS must be a comma-separated list, got {ports_raw!r}"
-                ) from None
-            if not ports or any(not 0 < p < 65536 for p in ports):
-                raise InvalidInput(f"NEWSBRIEF_ALLOWED_PORTS holds an invalid port: {ports_raw!r}")
+        ports = _ports(env, "NEWSBRIEF_ALLOWED_PORTS") or base.allowed_ports
         allow_loopback = _flag(env, "NEWSBRIEF_ALLOW_LOOPBACK")
         # The real Lambda runtime sets AWS_EXECUTION_ENV=AWS_Lambda_<runtime>; the local stack
         # does not. Refusing to start there makes the development switch impossible to enable
@@ -88,4 +95,5 @@ class FetchSettings:
             user_agent=env.get("NEWSBRIEF_USER_AGENT") or base.user_agent,
             allow_loopback=allow_loopback,
             allowed_ports=ports,
+            denied_loopback_ports=_ports(env, "NEWSBRIEF_DENIED_LOOPBACK_PORTS"),
         )
