@@ -100,7 +100,8 @@ class Cursors:
                 ConditionExpression="attribute_not_exists(pk)",
             )
         except client_error() as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code != "ConditionalCheckFailedException":
                 raise store_error(exc, "create cursor key") from exc
             stored = self._read_key()
             if stored is None:  # deleted again between the two calls: try once more later
