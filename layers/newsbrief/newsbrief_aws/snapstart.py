@@ -75,8 +75,10 @@ def warm_before_snapshot() -> None:
     warm_read_path()  # the briefing routes read and write the table too
     try:
         from newsbrief.pipeline import brief_text
+        from newsbrief.sites import registrable_domain
 
         brief_text(WARM_TEXT, title="Northhaven approves tram line")
+        registrable_domain("news.example.co.uk")  # parses the bundled Public Suffix List
     except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
         _log.warning("snapstart warm-up brief failed", exc_info=True)
 
