@@ -112,6 +112,7 @@ class StatePersistence:
                 "queues": {lid: self._messages(lid) for lid in self.stack.queue_ids()},
             }
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.directory.chmod(0o700)  # also when it existed before (mkdir leaves it be)
             tmp = self.path.with_name(STATE_FILE + ".tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
