@@ -1,0 +1,721 @@
+"""Step 3, evidence: the cues a candidate's words and context give for each type.
+
+Every rule is a small named function that says whether its cue is present; what the cue votes
+for and how much is data (``data/entity-cues.toml``: type, weight and rule group per cue).
+Rules run in the order of :data:`RULES`, and a few look at the votes so far (the fallbacks
+only speak when nothing else did). A rule group can be switched off to measure what it adds
+(``benchmarks/entities.py --ablate``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from ..models import EntityType
+from .context import CompanyReading, Span, in_credit, in_photo_credit, match_side
+from .context import listed_company as read_listed_company
+from .lexicon import PLACE_MAJOR, Lexicon
+from .spans import score_line
+from .tokens import APOSTROPHES, Article, is_name_token
+
+Votes = dict[EntityType, float]
+_INITIAL = re.compile(r"[A-Z]\.")
+_DOTTED = re.compile(r"(?:[A-Z]\.)+")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?")
+# Words after a disease's name that make it one ("Parkinson's disease", "Zika virus").
+DISEASE_WORDS = frozenset(
+    "disease diseases virus syndrome fever outbreak pandemic epidemic vaccine vaccines "
+    "cases infections infection patients".split()
+)
+# A vote at least this strong is a sure cue: weaker type hints do not override it.
+SURE = 4.0
+# A faint cue: an ordinary word with no more than this is dropped when it opens a line.
+FAINT = 2.0
+
+
+@dataclass(slots=True)
+class Reading:
+    """What the evidence step reads about one candidate, computed once for all rules."""
+
+    span: Span
+    article: Article
+    lex: Lexicon
+    english: bool
+    words: list[str] = field(init=False)
+    surface: str = field(init=False)
+    first: str = field(init=False)
+    last: str = field(init=False)
+    low_first: str = field(init=False)
+    low_last: str = field(init=False)
+    prev_low: str = field(init=False)
+    nxt: str = field(init=False)
+    nxt2: str = field(init=False)
+    acronym: bool = field(init=False)
+    place: float = field(init=False)
+    company: CompanyReading | None = field(init=False)
+    score_line: bool = field(init=False)
+    scorers: bool = field(init=False)
+    needs_parent: bool = False  # set by a fallback: only kept as part of a longer name
+
+    def __post_init__(self) -> None:
+        span, lex = self.span, self.lex
+        self.words = span.words
+        self.surface = span.surface
+        self.first, self.last = self.words[0], self.words[-1]
+        self.low_first, self.low_last = self.first.lower(), self.last.lower()
+        self.prev_low = span.prev.lower().rstrip(".")
+        self.nxt, self.nxt2 = span.after(0), span.after(1)
+        self.acronym = len(self.words) == 1 and (
+            self.surface.isupper() or bool(_DOTTED.fullmatch(self.surface))
+        )
+        self.place = lex.place(self.surface)
+        self.company = read_listed_company(span, self.article, lex)
+        tokens = span.tokens
+        self.score_line = score_line(span.line, self.article)
+        self.scorers = self.article.sports and any(
+            t.lower() in lex.words.scorer_words for t in tokens[:3]
+        )
+
+    @property
+    def multi(self) -> bool:
+        return len(self.words) > 1
+
+    @property
+    def sports(self) -> bool:
+        return self.article.sports
+
+    def row(self) -> bool:
+        """The span labels a row of a results table ("Chelsea 2", "Uzbekistan 1 1 0")."""
+        return (self.span.line.table or self.score_line) and (
+            self.nxt[:1].isdigit() or self.nxt in {"(", ""}
+        )
+
+
+Rule = Callable[[Reading, Votes], bool]
+
+
+# -- listed companies ---------------------------------------------------------------------
+
+
+def listed_company_multiword(r: Reading, votes: Votes) -> bool:
+    """ "Goldman Sachs", "Morgan Stanley": a listed company's name, beating given names."""
+    return r.company == "listed_company_multiword"
+
+
+def listed_company_named_like_person(r: Reading, votes: Votes) -> bool:
+    """ "Ford", "Pearson": a company unless the article names a person with the word."""
+    return r.company == "listed_company_named_like_person"
+
+
+def listed_company_on_sight(r: Reading, votes: Votes) -> bool:
+    """ "Nvidia", "Pfizer": a listed company on sight."""
+    return r.company == "listed_company"
+
+
+def listed_company_in_context(r: Reading, votes: Votes) -> bool:
+    """ "Apple said", "shares of Target": a company named like a word, in company context."""
+    return r.company == "listed_company_in_context"
+
+
+# -- sports ---------------------------------------------------------------------------------
+
+
+def match_side_one_word(r: Reading, votes: Votes) -> bool:
+    """ "Leeds beat Arsenal 3-0": a side of a result, over its city's place reading."""
+    return not r.multi and match_side(r.span, r.article, r.lex)
+
+
+def match_side_words(r: Reading, votes: Votes) -> bool:
+    """ "Aston Villa drew 1-1 with Leeds": a side of a result, not over a full person's name."""
+    return r.multi and match_side(r.span, r.article, r.lex)
+
+
+def _club_city(r: Reading) -> bool:
+    return (
+        r.sports
+        and bool(r.place)
+        and r.surface not in r.lex.gaz.aliases
+        and not r.lex.country(r.surface)
+    )
+
+
+def club_city_major(r: Reading, votes: Votes) -> bool:
+    """On a sports page a big city's name stands for its club ("Barcelona 2 Valencia 1")."""
+    return _club_city(r) and r.place >= PLACE_MAJOR
+
+
+def club_city_minor(r: Reading, votes: Votes) -> bool:
+    """On a sports page a town's name stands for its club."""
+    return _club_city(r) and r.place < PLACE_MAJOR
+
+
+def club_named_after_city(r: Reading, votes: Votes) -> bool:
+    """ "Real Madrid", "Hansa Rostock": a club named after its city."""
+    return (
+        r.sports
+        and r.multi
+        and not r.place
+        and any(r.lex.place(w) and not r.lex.country(w) for w in r.words)
+    )
+
+
+def team_plural(r: Reading, votes: Votes) -> bool:
+    """ "Dallas Cowboys", "Chicago Bulls": a place and a plural noun make a team."""
+    return (
+        r.multi
+        and bool(r.lex.place(" ".join(r.words[:-1])))
+        and r.low_last.endswith("s")
+        and r.low_last in r.lex.gaz.vocab
+    )
+
+
+def scorer_in_parentheses(r: Reading, votes: Votes) -> bool:
+    """ "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": the scorers of a goal list."""
+    span = r.span
+    in_parens = span.line.depth[span.start] > 0 if span.start < len(span.line.depth) else False
+    return in_parens and bool(_ORDINAL.fullmatch(r.nxt))
+
+
+def scorer_line(r: Reading, votes: Votes) -> bool:
+    """ "Scorers: Sheringham 23, Vialli 45": a lone name in a scorers line."""
+    return not r.multi and not r.acronym and r.scorers
+
+
+def lone_name_in_match_report(r: Reading, votes: Votes) -> bool:
+    """A lone unknown name in a team sport's report is more often a club than a person."""
+    return (
+        not r.multi
+        and not r.acronym
+        and not r.scorers
+        and r.sports
+        and not r.article.individual
+        and r.surface not in r.lex.gaz.last
+        and not r.lex.title(r.prev_low)
+    )
+
+
+def _table_row(r: Reading) -> bool:
+    return r.row() and r.sports and not r.lex.country(r.surface)
+
+
+def row_player(r: Reading, votes: Votes) -> bool:
+    """Golf and tennis tables list players: "Nick Price 68 70"."""
+    return _table_row(r) and (r.article.individual or r.scorers)
+
+
+def result_line_team(r: Reading, votes: Votes) -> bool:
+    """ "Chelsea 2 Bolton 1": the two sides of a results line are teams."""
+    return _table_row(r) and not (r.article.individual or r.scorers) and r.score_line
+
+
+def row_person_name(r: Reading, votes: Votes) -> bool:
+    """A table row labelled with a given name and a surname is a person."""
+    return (
+        _table_row(r)
+        and not (r.article.individual or r.scorers or r.score_line)
+        and r.multi
+        and r.lex.first_name(r.first)
+    )
+
+
+def row_team(r: Reading, votes: Votes) -> bool:
+    """ "Uzbekistan 1 1 0 0 2 0 3": a standings row of a team sport, when nothing surer."""
+    return (
+        _table_row(r)
+        and not (r.article.individual or r.scorers or r.score_line)
+        and not (r.multi and r.lex.first_name(r.first))
+        and not r.place
+        and (not votes or max(votes.values()) < SURE)
+    )
+
+
+# -- gazetteer: places, peoples, things ------------------------------------------------------
+
+
+def demonym(r: Reading, votes: Votes) -> bool:
+    """ "German", "Kurds", "Tamil", "Sunni": nationalities, peoples, faiths, languages."""
+    return r.lex.demonym(r.surface)
+
+
+def place_major(r: Reading, votes: Votes) -> bool:
+    """A country or a city of a million: a place."""
+    return r.place >= PLACE_MAJOR
+
+
+def place_minor(r: Reading, votes: Votes) -> bool:
+    """A smaller place the gazetteer knows."""
+    return 0 < r.place < PLACE_MAJOR
+
+
+def compass_place(r: Reading, votes: Votes) -> bool:
+    """ "North Korea", "Southern California": a compass word before a place."""
+    return r.multi and r.low_first in r.lex.words.compass and bool(r.lex.place(_rest(r)))
+
+
+def compass_demonym(r: Reading, votes: Votes) -> bool:
+    """ "South African", "Southern European": a compass word before a nationality."""
+    rest = _rest(r)
+    return (
+        r.multi
+        and r.low_first in r.lex.words.compass
+        and not r.lex.place(rest)
+        and r.lex.demonym(rest)
+    )
+
+
+def _rest(r: Reading) -> str:
+    return " ".join(r.words[1:])
+
+
+def disease(r: Reading, votes: Votes) -> bool:
+    """ "Ebola", "COVID-19", "HIV": a disease's name (ICD-10-CM)."""
+    return r.surface in r.lex.gaz.diseases
+
+
+def disease_in_context(r: Reading, votes: Votes) -> bool:
+    """ "Parkinson's disease", "Zika virus": a name that is a disease beside a disease word."""
+    possessive = r.nxt in APOSTROPHES and r.nxt2.lower() == "s"
+    nxt = (r.span.after(2) if possessive else r.nxt).lower()
+    known = r.surface in r.lex.gaz.diseases_cued or r.surface in r.lex.gaz.diseases
+    return known and nxt in DISEASE_WORDS
+
+
+def stock_index(r: Reading, votes: Votes) -> bool:
+    """ "S&P 500", "FTSE 100", "Dow Jones", "Nikkei": a stock index."""
+    return r.lex.index(r.surface)
+
+
+def compound_name(r: Reading, votes: Votes) -> bool:
+    """ "Berlin-based", "U.S.-owned", "pro-Israeli", "Honda-powered": a compound built on a
+    name is OTHER as a whole.
+    """
+    if "-" not in r.surface or r.multi or is_name_token(r.surface, r.lex.words.connectors):
+        return False
+    parts = r.surface.split("-")
+    lex, article = r.lex, r.article
+    for part in parts:
+        if not part[:1].isupper():
+            continue
+        if lex.demonym(part) or lex.place(part) >= PLACE_MAJOR or part in lex.gaz.aliases:
+            return True  # "pro-Israeli", "Berlin-based", "U.S.-owned"
+        if lex.common(part):
+            continue  # "Church-led", "Top-seeded": an ordinary word
+        if lex.place(part) or part in lex.gaz.orgs or part in article.mid_caps:
+            return True  # "Perth-based", "Honda-powered"
+    return False
+
+
+def credited_agency(r: Reading, votes: Votes) -> bool:
+    """ "Reuters", "REUTERS": the news agency the article's dateline credits."""
+    return r.surface.upper() in r.article.agencies
+
+
+def media_noun_beside(r: Reading, votes: Votes) -> bool:
+    """ "state news agency BNA", "Anadolu news agency", "broadcaster RTL": a news
+    organization named beside its kind.
+    """
+    media = r.lex.words.media_nouns
+    return r.prev_low in media or (r.nxt.lower() == "news" and r.nxt2.lower() in media)
+
+
+# -- names of things: suffixes and prefixes ---------------------------------------------------
+
+
+def event_name(r: Reading, votes: Votes) -> bool:
+    """ "World Cup", "Hurricane Milton", "Clean Water Act": events, competitions, laws."""
+    words = r.lex.words
+    return r.multi and (r.low_last in words.event_suffixes or r.low_first in words.event_prefixes)
+
+
+def event_numbered(r: Reading, votes: Votes) -> bool:
+    """ "World War Two", "Super Bowl XXX": an event with its ordinal."""
+    words = r.lex.words
+    return (
+        len(r.words) > 2
+        and r.words[-2].lower() in words.event_suffixes
+        and r.low_last in words.number_words
+        and not event_name(r, votes)
+    )
+
+
+def org_suffix(r: Reading, votes: Votes) -> bool:
+    """ "Siemens Energy AG", "Bank of Japan", "Labour Party": a body's last word."""
+    words = r.lex.words
+    return r.multi and r.low_last in words.org_suffixes and r.low_last not in words.team_suffixes
+
+
+def team_suffix(r: Reading, votes: Votes) -> bool:
+    """ "Leeds United", "Bristol Rovers": a club's last word (weaker: "Mexico City")."""
+    return r.multi and r.low_last in r.lex.words.team_suffixes
+
+
+def org_prefix_of(r: Reading, votes: Votes) -> bool:
+    """ "Bank of America", "Ministry of Defence": a body's first word and "of"."""
+    return r.low_first in r.lex.words.org_prefixes and "of" in r.words
+
+
+def ampersand_firm(r: Reading, votes: Votes) -> bool:
+    """ "Calder & Finch", "Procter & Gamble": firms, not people."""
+    return "&" in r.words[1:-1]
+
+
+def org_first_word(r: Reading, votes: Votes) -> bool:
+    """ "AC Milan", "PT Tambang Timah", "Real Betis": company and club openers."""
+    first_words = r.lex.words.org_first_words
+    return r.multi and (r.low_first in first_words or r.first in first_words)
+
+
+def loc_suffix(r: Reading, votes: Votes) -> bool:
+    """ "Harbour Bridge", "Mount Kenya", "West Bank": a place's first or last word."""
+    words = r.lex.words
+    return r.multi and (r.low_last in words.loc_suffixes or r.low_first in words.loc_prefixes)
+
+
+def demonym_first(r: Reading, votes: Votes) -> bool:
+    """ "Italian Open", "French Revolution": a nationality opening a name, nothing else."""
+    return r.multi and not votes and r.lex.demonym(r.first)
+
+
+# -- people ---------------------------------------------------------------------------------
+
+
+def title_before(r: Reading, votes: Votes) -> bool:
+    """ "President X", "coach X", "Bundeskanzler X": a title before the name."""
+    return r.lex.title(r.prev_low)
+
+
+def initial_first(r: Reading, votes: Votes) -> bool:
+    """ "J. K. Rowling", "M. Waugh": an initial opens a person's name."""
+    return r.multi and bool(_INITIAL.fullmatch(r.first))
+
+
+def _person_shaped(r: Reading) -> bool:
+    return r.multi and not r.acronym and r.company is None
+
+
+def _everyday(r: Reading) -> bool:
+    # A given name the article also writes in lower case ("week") is a weaker hint.
+    return r.first.lower() in r.article.lower_words
+
+
+def first_name_strong(r: Reading, votes: Votes) -> bool:
+    """ "Olaf Scholz": a frequent given name opens the name."""
+    return _person_shaped(r) and r.first in r.lex.gaz.first_strong and not _everyday(r)
+
+
+def first_name_strong_everyday(r: Reading, votes: Votes) -> bool:
+    """ "Will Howard": a frequent given name the article also writes in lower case."""
+    return _person_shaped(r) and r.first in r.lex.gaz.first_strong and _everyday(r)
+
+
+def first_name(r: Reading, votes: Votes) -> bool:
+    """ "Jocelyn Benson": a rarer given name opens the name."""
+    return _person_shaped(r) and r.first in r.lex.gaz.first and not _everyday(r)
+
+
+def first_name_everyday(r: Reading, votes: Votes) -> bool:
+    """A rarer given name the article also writes in lower case."""
+    return _person_shaped(r) and r.first in r.lex.gaz.first and _everyday(r)
+
+
+def last_name(r: Reading, votes: Votes) -> bool:
+    """ "... Scholz": a known surname ends the name."""
+    return _person_shaped(r) and (r.last in r.lex.gaz.last or r.last in r.lex.gaz.first_strong)
+
+
+def name_shape(r: Reading, votes: Votes) -> bool:
+    """ "Name Surname" shape confirms a name list hit."""
+    connectors = r.lex.words.connectors
+    return (
+        _person_shaped(r)
+        and "PERSON" in votes
+        and all(w[:1].isupper() and w[1:].islower() or w in connectors for w in r.words)
+    )
+
+
+def lone_surname(r: Reading, votes: Votes) -> bool:
+    """ "Scholz": a lone known surname."""
+    return not r.multi and not r.acronym and r.surface in r.lex.gaz.last
+
+
+def lone_given_name(r: Reading, votes: Votes) -> bool:
+    """ "Olaf": a lone given name, a faint hint."""
+    return not r.multi and not r.acronym and r.lex.first_name(r.surface)
+
+
+def speech_after(r: Reading, votes: Votes) -> bool:
+    """ "X said", "X, who ...": people speak."""
+    return r.nxt.lower() in r.lex.words.speech_verbs or (
+        r.nxt == "," and r.nxt2.lower() in {"who", "whose"}
+    )
+
+
+def age_after(r: Reading, votes: Votes) -> bool:
+    """ "Salem Bitar, 34, ...": an age after a name."""
+    return r.nxt == "," and r.nxt2[:1].isdigit() and len(r.nxt2) <= 2
+
+
+def credit_name(r: Reading, votes: Votes) -> bool:
+    """ "(Reporting by Jane Doe and Li Wei; Editing by Sam Holmes)": journalists."""
+    return in_credit(r.span, r.lex)
+
+
+def photo_credit_name(r: Reading, votes: Votes) -> bool:
+    """ "REUTERS / Jason Lee": the photographer."""
+    return in_photo_credit(r.span, r.article)
+
+
+# -- places by context --------------------------------------------------------------------
+
+
+def in_place(r: Reading, votes: Votes) -> bool:
+    """ "in Jakarta", "near Zurich": a place preposition."""
+    return r.prev_low in {"in", "near", "outside"}
+
+
+def toward_place(r: Reading, votes: Votes) -> bool:
+    """ "to Jakarta", "from Zurich": a weaker place preposition."""
+    return r.prev_low in r.lex.words.loc_prepositions and r.prev_low not in {
+        "in",
+        "near",
+        "outside",
+    }
+
+
+def in_known_place(r: Reading, votes: Votes) -> bool:
+    """ "in Melbourne": a known place after "in" is the place, even in sports."""
+    return bool(r.place) and r.prev_low in {"in", "near", "outside"}
+
+
+# -- shapes ---------------------------------------------------------------------------------
+
+
+def acronym(r: Reading, votes: Votes) -> bool:
+    """ "NATO", "USDA": an acronym that is no place or nationality is mostly a body."""
+    return r.acronym and not r.place and not r.lex.demonym(r.surface)
+
+
+def _unknown(r: Reading, votes: Votes) -> bool:
+    return not votes and r.english
+
+
+def _ordinary(r: Reading, word: str) -> bool:
+    low = word.lower()
+    return low in r.lex.gaz.vocab_common or low in r.article.lower_words
+
+
+def unknown_name_part(r: Reading, votes: Votes) -> bool:
+    """ "Cook" of "Tim Cook": typed only when it joins the longer name."""
+    if _unknown(r, votes) and not r.multi and r.surface in r.article.name_parts:
+        r.needs_parent = True
+        return True
+    return False
+
+
+def unknown_word(r: Reading, votes: Votes) -> bool:
+    """A lone capitalized word nothing knows, seen mid-sentence, is more likely a body."""
+    if not _unknown(r, votes) or r.multi or r.surface in r.article.name_parts:
+        return False
+    # "Choice", "Attendance": a capitalized ordinary word is rarely a name.
+    return not _ordinary(r, r.surface)
+
+
+def unknown_name_shaped(r: Reading, votes: Votes) -> bool:
+    """ "Shivnarine Chanderpaul": two or three unknown words, shaped like a person's name."""
+    return (
+        _unknown(r, votes)
+        and r.multi
+        and len(r.words) <= 3
+        and not any(_ordinary(r, w) for w in r.words)
+    )
+
+
+def unknown_words(r: Reading, votes: Votes) -> bool:
+    """Several capitalized words nothing knows, some ordinary: more likely a body's name."""
+    if not _unknown(r, votes) or not r.multi:
+        return False
+    ordinary = [_ordinary(r, w) for w in r.words]
+    if all(ordinary):
+        at_line_start = not r.span.prev or r.span.prev[:1] in ".?!:;\"'([-{"
+        if r.span.line.table or at_line_start:
+            return False  # "Week Ago", "Slaughter Steers": a heading, not a name
+    return any(ordinary) or len(r.words) > 3
+
+
+# The rules in the order they run; each name is a cue of entity-cues.toml.
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("listed_company_multiword", listed_company_multiword),
+    ("listed_company_named_like_person", listed_company_named_like_person),
+    ("listed_company_on_sight", listed_company_on_sight),
+    ("listed_company_in_context", listed_company_in_context),
+    ("match_side_one_word", match_side_one_word),
+    ("match_side_words", match_side_words),
+    ("demonym", demonym),
+    ("place_major", place_major),
+    ("place_minor", place_minor),
+    ("club_city_major", club_city_major),
+    ("club_city_minor", club_city_minor),
+    ("club_named_after_city", club_named_after_city),
+    ("credited_agency", credited_agency),
+    ("media_noun_beside", media_noun_beside),
+    ("compass_place", compass_place),
+    ("compass_demonym", compass_demonym),
+    ("disease", disease),
+    ("disease_in_context", disease_in_context),
+    ("stock_index", stock_index),
+    ("compound_name", compound_name),
+    ("event_name", event_name),
+    ("event_numbered", event_numbered),
+    ("org_suffix", org_suffix),
+    ("team_suffix", team_suffix),
+    ("org_prefix_of", org_prefix_of),
+    ("ampersand_firm", ampersand_firm),
+    ("org_first_word", org_first_word),
+    ("team_plural", team_plural),
+    ("scorer_in_parentheses", scorer_in_parentheses),
+    ("loc_suffix", loc_suffix),
+    ("demonym_first", demonym_first),
+    ("title_before", title_before),
+    ("initial_first", initial_first),
+    ("first_name_strong", first_name_strong),
+    ("first_name_strong_everyday", first_name_strong_everyday),
+    ("first_name", first_name),
+    ("first_name_everyday", first_name_everyday),
+    ("last_name", last_name),
+    ("name_shape", name_shape),
+    ("lone_surname", lone_surname),
+    ("scorer_line", scorer_line),
+    ("lone_name_in_match_report", lone_name_in_match_report),
+    ("lone_given_name", lone_given_name),
+    ("speech_after", speech_after),
+    ("age_after", age_after),
+    ("credit_name", credit_name),
+    ("photo_credit_name", photo_credit_name),
+    ("in_place", in_place),
+    ("toward_place", toward_place),
+    ("in_known_place", in_known_place),
+    ("acronym", acronym),
+    ("row_player", row_player),
+    ("result_line_team", result_line_team),
+    ("row_person_name", row_person_name),
+    ("row_team", row_team),
+    ("unknown_name_part", unknown_name_part),
+    ("unknown_word", unknown_word),
+    ("unknown_name_shaped", unknown_name_shaped),
+    ("unknown_words", unknown_words),
+)
+
+
+# -- lines in capitals: the first reading that holds types the run ------------------------------
+
+
+def caps_article_name(r: Reading, votes: Votes) -> bool:
+    """ "GENEVA" in a headline when the article writes "Geneva": typed by those mentions."""
+    return r.surface in r.article.names
+
+
+def _plain(r: Reading) -> str:
+    return r.lex.proper(r.surface)
+
+
+def caps_place_major(r: Reading, votes: Votes) -> bool:
+    """A well-known place in capitals."""
+    return r.lex.place(_plain(r)) >= PLACE_MAJOR
+
+
+def caps_place_minor(r: Reading, votes: Votes) -> bool:
+    """A smaller place of several words in capitals ("NEW HAVEN")."""
+    return r.multi and 0 < r.lex.place(_plain(r)) < PLACE_MAJOR
+
+
+def caps_club_city(r: Reading, votes: Votes) -> bool:
+    """On a sports page a city in capitals stands for its club."""
+    plain = _plain(r)
+    return (
+        bool(r.lex.place(plain))
+        and r.sports
+        and not r.article.individual
+        and not r.lex.country(plain)
+    )
+
+
+def caps_demonym(r: Reading, votes: Votes) -> bool:
+    """A nationality in capitals ("GERMAN")."""
+    return not r.multi and r.lex.demonym(_plain(r))
+
+
+def caps_listed_company(r: Reading, votes: Votes) -> bool:
+    """ "GOLDMAN SACHS", "NVIDIA": a listed company even in capitals, unless its name is
+    also a frequent word or a person's name ("APPLE", "FORD").
+    """
+    plain, lex = _plain(r), r.lex
+    return plain in lex.gaz.orgs and (
+        r.multi or not lex.common(plain) and not lex.person_name(plain)
+    )
+
+
+def caps_table_team(r: Reading, votes: Votes) -> bool:
+    """ "HARTFORD 12 7 6": a standings row in capitals on a sports page."""
+    return r.span.line.table and r.sports and r.span.start == 0 and r.nxt[:1].isdigit()
+
+
+# Readings of a run in capitals, in order; the first that holds (with the place and club
+# readings together) types it.
+CAPS_RULES: tuple[tuple[str, Rule], ...] = (
+    ("caps_article_name", caps_article_name),
+    ("caps_place_major", caps_place_major),
+    ("caps_place_minor", caps_place_minor),
+    ("caps_demonym", caps_demonym),
+    ("caps_listed_company", caps_listed_company),
+    ("caps_table_team", caps_table_team),
+)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """Runs the rules for candidates, with some rule groups possibly switched off."""
+
+    lex: Lexicon
+    article: Article
+    english: bool
+    disabled: Collection[str] = ()
+
+    def reading(self, span: Span) -> Reading:
+        """What the rules read about ``span``."""
+        return Reading(span, self.article, self.lex, self.english)
+
+    def vote_compound(self, reading: Reading) -> Votes:
+        """The votes of a hyphenated word: only the compound rule reads it."""
+        return self.vote(reading, (("compound_name", compound_name),))
+
+    def vote(self, reading: Reading, rules: tuple[tuple[str, Rule], ...] = RULES) -> Votes:
+        """The votes of every enabled rule that holds, in order."""
+        votes: Votes = {}
+        cues = self.lex.cues
+        for name, rule in rules:
+            cue = cues[name]
+            if cue.group in self.disabled:
+                continue
+            if rule(reading, votes):
+                votes[cue.type] = votes.get(cue.type, 0.0) + cue.weight
+        return votes
+
+    def vote_caps(self, span: Span) -> Votes | None:
+        """The votes of a run in capitals: its first reading that holds (and the club one);
+        None when no reading holds (the run is no name).
+        """
+        reading = self.reading(span)
+        cues = self.lex.cues
+        for name, rule in CAPS_RULES:
+            cue = cues[name]
+            if cue.group in self.disabled or not rule(reading, {}):
+                continue
+            votes: Votes = {cue.type: cue.weight}
+            if name in ("caps_place_major", "caps_place_minor"):
+                club = cues["caps_club_city"]
+                if club.group not in self.disabled and caps_club_city(reading, votes):
+                    votes[club.type] = votes.get(club.type, 0.0) + club.weight
+            return votes
+        return None

@@ -1,0 +1,435 @@
+"""Step 2, candidate spans: runs of capitalized words that may be names, cut and joined.
+
+In mixed-case lines a candidate is a run of capitalized words, which may go on across name
+particles ("Ursula von der Leyen"), "&" ("Procter & Gamble") and the "of", "for", "and" of
+official names ("Centers for Disease Control and Prevention"). What is not part of the name is
+cut off: titles ("President", "Bundeskanzler"), an ordinary word opening a sentence
+("Despite", "Tell"), a nationality before a name ("Argentine Abel Balbo"), a country's dotted
+abbreviation before a name ("U.S. Jane Smith"). In ALL-CAPS lines (headlines, some tables)
+capitals prove nothing, so only names the gazetteer or the rest of the article vouches for are
+candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .context import Span, listed_company, match_side
+from .lexicon import Lexicon
+from .tokens import SENTENCE_END, Article, Line, is_name_token, is_word
+
+# Longer runs of capitalized words are title-case headings, not names; the cap also keeps the
+# work per line linear on pathological input.
+MAX_SPAN_WORDS = 8
+# The longest run after "and" that still belongs to the official name before it
+# ("... Control and Prevention", "... Natural Resources and Environmental Control").
+MAX_AND_TAIL = 3
+# Words after which "of" continues a place's or a body's name ("Republic of Korea", "Isle of
+# Man", "Hall of Fame", "Houses of Parliament"), besides organization and place heads.
+OF_HEADS = frozenset(
+    "republic kingdom states isle gulf bay cape sea hall houses house chamber".split()
+)
+# Words that join an official name after an organization head ("Centers for ...",
+# "Committee on ...").
+HEAD_JOINERS = frozenset({"for", "on"})
+V = TypeVar("V")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A span to type, from a mixed-case line or from a line in capitals."""
+
+    span: Span
+    compound: bool = False  # one hyphenated word built on a name: "Berlin-based"
+
+
+def _lower(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+class SpanFinder:
+    """Finds the candidate spans of an article's lines."""
+
+    def __init__(
+        self, article: Article, lex: Lexicon, language: str, disabled: Collection[str] = ()
+    ) -> None:
+        self.article = article
+        self.disabled = disabled
+        self.lex = lex
+        self.words = lex.words
+        self.language = language
+        self.english = language == "en"
+
+    # -- mixed-case lines -----------------------------------------------------------------
+
+    def name_token(self, token: str) -> bool:
+        """A capitalized token that may be (part of) a name: no day, month or wire label."""
+        return (
+            is_name_token(token, self.words.connectors)
+            and token not in self.words.not_names
+            and token not in self.words.wire_furniture
+        )
+
+    def mixed(self, line: Line) -> Iterator[Candidate]:
+        """Candidates of a mixed-case line."""
+        tokens = line.tokens
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if "-" in tok and is_word(tok) and not is_name_token(tok, self.words.connectors):
+                # "pro-Israeli", "Berlin-based", "U.S.-owned": a name inside a compound.
+                if any(p[:1].isupper() for p in tok.split("-")):
+                    yield Candidate(Span(line, i, i + 1, tokens[i - 1] if i else ""), True)
+            if not self.name_token(tok):
+                i += 1
+                continue
+            end = self.extend(tokens, i)
+            yield from self.trimmed(line, i, end)
+            i = end
+
+    def extend(self, tokens: list[str], start: int) -> int:
+        """Where the name that starts at ``start`` ends (exclusive)."""
+        n = len(tokens)
+        j = start + 1
+        while j < n and j - start < MAX_SPAN_WORDS:
+            nxt = tokens[j]
+            if self.name_token(nxt) and self.lex.title(nxt) and not self._title_inside(tokens, j):
+                break  # "Czech President Vaclav Havel": two names around a title
+            if nxt in ("The", "A", "An") and tokens[j - 1].endswith("."):
+                break  # "... posted on X. The company ...": a new sentence
+            if self.name_token(nxt) or self._club_day(tokens, start, j):
+                j += 1
+                continue
+            if nxt == "&" and j + 1 < n and tokens[j + 1][:1].isupper():
+                j += 2
+                continue
+            joined = self._join_across(tokens, start, j)
+            if joined > j:
+                j = joined
+                continue
+            break
+        return min(j, n)
+
+    def _club_day(self, tokens: list[str], start: int, j: int) -> bool:
+        """ "Sheffield Wednesday", "Italy I": on a sports page a day's name or a numeral after
+        a place is part of a club's or a team's name (a month never is: "Belgium December 7"
+        dates a caption).
+        """
+        word = tokens[j]
+        return (
+            self.article.sports
+            and (word in ("I", "II") or word.endswith("day") and word in self.words.not_names)
+            and bool(self.lex.place(" ".join(tokens[start:j])))
+        )
+
+    def _title_inside(self, tokens: list[str], j: int) -> bool:
+        """A title word that is part of a body's name: "Office of the President"."""
+        return j >= 2 and tokens[j - 1] in ("the", "of") and tokens[j - 2] in ("of", "Office")
+
+    def _join_across(self, tokens: list[str], start: int, j: int) -> int:
+        """Past the lower-case words at ``j`` that belong to the name, or ``j`` itself.
+
+        Name particles ("von der", "bin", "de la"); "of" after an organization or place head
+        ("Bank of Japan", "Isle of Man"); "for"/"on" after an organization head ("Centers for
+        Disease Control"); and "and" inside an official name ("Food and Drug Administration").
+        """
+        n = len(tokens)
+        words = self.words
+        k = j
+        while k < n and tokens[k] in words.connectors:
+            k += 1
+        if k > j and k < n and self.name_token(tokens[k]):
+            return k + 1  # "von der Leyen", "bin Rashid", "Lula da Silva"
+        nxt = tokens[j]
+        head = tokens[start:j]
+        if (nxt == "of" or nxt in HEAD_JOINERS) and self._joins(head, nxt):
+            k = j + 1
+            if k < n and tokens[k] == "the" and self._org_head(head):
+                k += 1  # "Committee for the Salvation of the People", "Office of the ..."
+            if k < n and self.name_token(tokens[k]):
+                if nxt == "of" or self._ordinary_name_word(tokens[k]):
+                    return k + 1  # not "Ministry for Brex": a name after "for" is no body's
+        if self._index_number(tokens, start, j):
+            return j + 1  # "FTSE 100", "S&P 500": an index with its count of members
+        if nxt == "and" and j + 1 < n and self.name_token(tokens[j + 1]):
+            tail_end = j + 1
+            while tail_end < n and self.name_token(tokens[tail_end]):
+                tail_end += 1
+            tail = tokens[j + 1 : tail_end]
+            if not self._ordinary_name_word(head[-1]) or len(tail) > MAX_AND_TAIL:
+                return j  # "Gazprom and Siemens Energy AG": two names
+            last = _lower(tail[-1])
+            if last in words.org_heads or last in words.org_suffixes:
+                return tail_end  # "Food and Drug Administration"
+            inside = self._inside_official_name(tokens, start, j)
+            if inside and all(self._ordinary_name_word(w) for w in tail):
+                return tail_end  # "Disease Control and Prevention"
+        return j
+
+    def _index_number(self, tokens: list[str], start: int, j: int) -> bool:
+        number = tokens[j]
+        return number.isdigit() and self.lex.index(" ".join([*tokens[start:j], number]))
+
+    def _ordinary_name_word(self, word: str) -> bool:
+        """An English word inside a body's name ("Food", "Securities", "American"), not a
+        name itself nor a legal form ("Ltd").
+        """
+        lex = self.lex
+        low = _lower(word)
+        if low in self.words.legal_forms or low in self.words.org_suffixes and word.endswith("."):
+            return False
+        if lex.demonym(word):
+            return True
+        return lex.english_word(word) and not lex.known(word) and word not in lex.gaz.orgs
+
+    def _org_head(self, head: list[str]) -> bool:
+        low_first, low_last = _lower(head[0]), _lower(head[-1])
+        return low_first in self.words.org_prefixes or low_last in self.words.org_heads
+
+    def _joins(self, head: list[str], joiner: str) -> bool:
+        """Whether "head of/for/on Y" is one name ("Bank of Japan", "Centers for Disease")."""
+        words = self.words
+        low_first, low_last = _lower(head[0]), _lower(head[-1])
+        if joiner in HEAD_JOINERS:
+            return low_last in words.org_heads
+        return (
+            low_first in words.org_prefixes
+            or low_last in words.org_suffixes
+            or low_last in words.org_heads
+            or low_last in OF_HEADS
+            or low_last in words.loc_suffixes
+        )
+
+    def _inside_official_name(self, tokens: list[str], start: int, j: int) -> bool:
+        """Whether the span so far went across "of"/"for"/"on" after an organization head."""
+        for k in range(start + 1, j):
+            if tokens[k] in ("of", "for", "on") and _lower(tokens[k - 1]) in self.words.org_heads:
+                return True
+        return False
+
+    def trimmed(self, line: Line, start: int, end: int) -> Iterator[Candidate]:
+        """The candidates left of ``tokens[start:end]`` once titles and openers are cut."""
+        tokens = line.tokens
+        words = tokens[start:end]
+        prev = tokens[start - 1] if start else ""
+        lex = self.lex
+        # "Secretary of State Antony Blinken", "President of Russia Vladimir Putin": after a
+        # title and "of", the first word is the office's portfolio or country, not the name.
+        if len(words) > 2 and prev == "of" and start >= 2 and lex.title(tokens[start - 2]):
+            yield from self._split_first(line, start, end)
+            return
+        # Words before a title belong to it when they are ordinary words ("Prime Minister",
+        # "Interior Minister"); a place or nationality there is a name of its own.
+        if end < len(tokens) and lex.title(tokens[end]) and self.name_token(tokens[end]):
+            while end > start and self._title_modifier(tokens[end - 1]):
+                end -= 1
+            words = tokens[start:end]
+            if not words:
+                return
+        at_start = start == 0 or prev[:1] in SENTENCE_END
+        # Drop leading titles and sentence-initial ordinary words ("The", "Despite").
+        while words:
+            head = words[0]
+            if lex.title(head) and len(words) > 1:
+                prev, words, start, at_start = head, words[1:], start + 1, False
+                # The rest of a title: "Attorney General X", "Prime Minister X".
+                while len(words) > 2 and _lower(words[0]) in self.words.title_heads:
+                    prev, words, start = words[0], words[1:], start + 1
+                continue
+            span = Span(line, start, start + len(words), prev)
+            if at_start and self._field_label(span):
+                return  # "Note: ...", "Source: ...": a field label, not a name
+            if at_start and self._drop_opener(span):
+                prev, words, start, at_start = head, words[1:], start + 1, False
+                continue
+            break
+        if not words:
+            return
+        end = start + len(words)
+        # "in the U.S. Meta Platforms reported...": a country's dotted abbreviation ends the
+        # sentence as often as it qualifies a name, so it is its own entity unless the whole
+        # is one name ("U.S. Steel", "U.S. Open", "U.S. Food and Drug Administration").
+        if len(words) > 1 and words[0].endswith(".") and words[0] in lex.gaz.aliases:
+            if not self._national_body(words):
+                yield from self._split_first(line, start, end)
+                return
+        # "Argentine Abel Balbo", "Polish Jews": a nationality before a name is its own entity,
+        # unless the whole is one name ("British Airways", "German Open", "South African").
+        if len(words) > 1 and lex.demonym(words[0]) and not lex.demonym(" ".join(words)):
+            low_last = _lower(words[-1])
+            if (
+                low_last not in self.words.org_suffixes
+                and low_last not in self.words.event_suffixes
+            ):
+                yield from self._split_first(line, start, end)
+                return
+        # Connectors never open a name (left over from "Most of Europe") nor end one.
+        while words and (words[0] in self.words.connectors or words[0] in ("of", "for", "on")):
+            prev, words, start = words[0], words[1:], start + 1
+        while words and (
+            words[-1] in self.words.connectors or words[-1] in ("of", "for", "on", "the", "&")
+        ):
+            words = words[:-1]
+        if not self.english:
+            words, start, prev = self._drop_common_words(words, start, prev)
+        if not words:
+            return
+        surface = " ".join(words)
+        if len(words) == 1 and (len(surface) < 2 or surface.lower() in self.words.legal_forms):
+            return  # "Tesla, Inc.": the legal form after a comma is no name of its own
+        if len(words) == 1 and len(surface) == 2 and surface[1] == ".":
+            return  # a lone initial, or a one-letter word ending a sentence ("posted on X.")
+        yield Candidate(Span(line, start, start + len(words), prev))
+
+    def _split_first(self, line: Line, start: int, end: int) -> Iterator[Candidate]:
+        """Two candidates instead of one: the span's first word, then the rest of it."""
+        yield from self.trimmed(line, start, start + 1)
+        yield from self.trimmed(line, start + 1, end)
+
+    def _title_modifier(self, word: str) -> bool:
+        """An ordinary word in front of a title ("Prime", "Interior", "Foreign")."""
+        lex = self.lex
+        return (
+            lex.english_word(word)
+            and not word.isupper()
+            and not lex.known(word)
+            and word not in self.article.mid_caps
+        )
+
+    def _national_body(self, words: list[str]) -> bool:
+        """ "U.S. Steel", "U.S. Senate", "U.S. Department of Justice": one name with its
+        country's abbreviation.
+        """
+        vocab = self.words
+        return (
+            any(_lower(w) in vocab.org_suffixes or _lower(w) in vocab.org_heads for w in words[1:])
+            or _lower(words[-1]) in vocab.event_suffixes
+            or " ".join(words) in self.lex.gaz.orgs
+        )
+
+    def _field_label(self, span: Span) -> bool:
+        """ "Note:", "Source:": an ordinary word before a colon opening a line."""
+        head = span.words[0]
+        return (
+            span.end - span.start == 1
+            and span.after() == ":"
+            and self.lex.english_word(head)
+            and head not in self.article.mid_caps
+            and not self.lex.known(head)
+        )
+
+    def _drop_opener(self, span: Span) -> bool:
+        """Whether the first word of a span that opens a sentence is no part of the name."""
+        head = span.words[0]
+        row_label = (span.line.table or self._score_line(span.line)) and span.after()[:1].isdigit()
+        if row_label:
+            return False
+        if _lower(head) not in self.words.articles and match_side(span, self.article, self.lex):
+            return False
+        if not self.ordinary_opener(head, span.words):
+            return False
+        one = span.end - span.start == 1
+        return not (one and listed_company(span, self.article, self.lex) is not None)
+
+    def _score_line(self, line: Line) -> bool:
+        return self.article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
+
+    def ordinary_opener(self, head: str, words: list[str]) -> bool:
+        """A capitalized first word that is an ordinary word, not part of a name."""
+        lex, article, vocab = self.lex, self.article, self.words
+        if head in article.mid_caps and len(words) == 1:
+            return False
+        if len(head) > 1 and head.isupper():
+            return False  # an acronym opening a sentence ("USDA said") is still a name
+        if head in article.name_parts:
+            return False  # "Cook said" after "Tim Cook": the surname, not the verb
+        if len(words) > 2 and words[1] == "of" and _lower(head) in vocab.org_prefixes:
+            return False  # "Bank of America", "Ministry of Defence" open sentences too
+        if len(words) > 1 and _lower(head) in vocab.event_prefixes:
+            return False  # "Hurricane Milton", "Operation Desert Storm"
+        if lex.place(head) >= 4.0 or lex.demonym(head):
+            return False
+        for size in range(len(words), 1, -1):  # "New Zealand", "South African", "Real Madrid"
+            prefix = " ".join(words[:size])
+            if (
+                lex.place(prefix)
+                or lex.demonym(prefix)
+                or prefix.upper() in article.known_multi
+                or prefix in lex.gaz.orgs  # "Volkswagen Group", "Deutsche Bank"
+            ):
+                return False
+        if head in lex.gaz.first_strong and len(words) > 1:
+            return False
+        low = head.lower()
+        if low in lex.gaz.vocab_common:
+            return True
+        if low in article.lower_words:
+            return True  # the article itself writes it in lower case
+        if low in lex.gaz.vocab and head not in article.mid_caps:
+            if len(words) > 1 and _lower(words[-1]) in vocab.org_suffixes:
+                return False  # "Samsung Electronics", "Hanwha Group": a firm's first word
+            if (
+                len(words) == 2
+                and words[1] in article.mid_caps
+                and not lex.place(words[1])
+                and not lex.demonym(words[1])
+            ):
+                return False  # "Elon Musk posted ... Musk said": a name the article repeats
+            # Rarer words ("Despite", "Hosts") are ordinary unless the gazetteer knows them.
+            return not (lex.person_name(head) or lex.place(head))
+        return False
+
+    def _drop_common_words(
+        self, words: list[str], start: int, prev: str
+    ) -> tuple[list[str], int, str]:
+        """Other languages: a frequent word of the language opens or ends no name ("Jahr")."""
+        lex, language = self.lex, self.language
+
+        def common(word: str) -> bool:
+            return lex.common_in(word, language) and not lex.known(word)
+
+        whole = " ".join(words)
+        if lex.place(whole) or whole in lex.gaz.orgs or lex.demonym(whole):
+            return words, start, prev
+        while words and common(words[0]):
+            prev, words, start = words[0], words[1:], start + 1
+        while words and common(words[-1]):
+            words = words[:-1]
+        return words, start, prev
+
+    # -- lines in capitals ----------------------------------------------------------------
+
+    def caps(self, line: Line, vouch: Callable[[Span], V | None]) -> Iterator[tuple[Span, V]]:
+        """Candidates of a line in capitals: runs of up to four words, longest first, that
+        ``vouch`` accepts (it returns what it read of the run, or None).
+        """
+        tokens = line.tokens
+        n = len(tokens)
+        i = 0
+        while i < n:
+            matched = 0
+            for size in (4, 3, 2, 1):
+                if i + size > n or not all(is_word(w) for w in tokens[i : i + size]):
+                    continue
+                span = Span(line, i, i + size, tokens[i - 1] if i else "")
+                found = vouch(span)
+                if found is not None:
+                    yield span, found
+                    matched = size
+                    break
+            i += matched or 1
+
+
+def _scored_names(tokens: list[str]) -> int:
+    """How many names in the line are followed by a score ("Chelsea 2 Bolton 1": two)."""
+    return sum(
+        1 for a, b in zip(tokens, tokens[1:], strict=False) if a[:1].isalpha() and b[:1].isdigit()
+    )
+
+
+def score_line(line: Line, article: Article) -> bool:
+    """A results line of a sports page: two names with scores, no list commas."""
+    return article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
