@@ -1,18 +1,25 @@
-"""Entity quality and speed on the CoNLL-2003 DEV documents in ../shared (research-only data).
+"""Entity quality and speed on the DEV documents in ../shared (research-only data).
 
-Implements the document-level metric of ``shared/data/entities/conll2003/README.md``: per
-document, gold = {(norm(mention), type)} and predicted = {(norm(surface), type)} over every
-distinct surface form an entity lists in ``mentions`` (OTHER is scored as MISC); micro P/R/F1
-over all documents, untyped on the normalized strings alone. ``count_exact`` is the share of
-typed true positives whose predicted count (the count of the entity listing that surface)
-equals the number of gold mentions with that normalized string and type.
+Two sets, one metric: CoNLL-2003 (Reuters news of December 1996) and CoNLL++ (Reuters news of
+2020, same guidelines). The metric is the document-level one of
+``shared/data/entities/conll2003/README.md``: per document, gold = {(norm(mention), type)}
+and predicted = {(norm(surface), type)} over every distinct surface form an entity lists in
+``mentions`` (OTHER is scored as MISC); micro P/R/F1 over all documents, untyped on the
+normalized strings alone. ``count_exact`` is the share of typed true positives whose predicted
+count (the count of the entity listing that surface) equals the number of gold mentions with
+that normalized string and type.
 
-Run: ``.venv/bin/python benchmarks/entities.py [--runs 3] [--errors N]``
+Run: ``.venv/bin/python -m benchmarks.entities [--set both] [--half 0|1] [--runs 3]
+[--errors N] [--ablate GROUP,...] [--ablation]``. ``--half`` keeps the documents whose
+``sha1(id) % 2`` is that number (decide on one half, confirm on the other); ``--ablate``
+switches rule groups off (see ``newsbrief/data/entity-cues.toml``); ``--ablation`` prints the
+typed F1 of both sets with each group off in turn.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -21,13 +28,28 @@ import sys
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSBRIEF_SHARED_DIR", REPO.parent / "shared"))
-DEV = SHARED / "data" / "entities" / "conll2003" / "dev.jsonl"
+SETS = {
+    "conll2003": SHARED / "data" / "entities" / "conll2003" / "dev.jsonl",
+    "conllpp": SHARED / "data" / "entities" / "conllpp" / "dev.jsonl",
+}
+DEV = SETS["conll2003"]
 TYPE_MAP = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "OTHER": "MISC"}
 TYPES = ("PER", "ORG", "LOC", "MISC")
+# Rule groups of the span step (the evidence step's groups are read from entity-cues.toml).
+SPAN_GROUPS = (
+    "official_names",
+    "particles",
+    "title_words",
+    "club_days",
+    "index_numbers",
+    "caps_runs",
+)
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u201b": "'"})
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -44,16 +66,20 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def load_docs(path: Path = DEV) -> list[dict]:
+def load_docs(path: Path = DEV, half: int | None = None) -> list[dict[str, Any]]:
+    """The documents of a DEV set, or of one hash-half of it."""
     with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        docs = [json.loads(line) for line in handle if line.strip()]
+    if half is None:
+        return docs
+    return [d for d in docs if int(hashlib.sha1(d["id"].encode()).hexdigest(), 16) % 2 == half]
 
 
-def gold_pairs(doc: dict) -> Counter:
+def gold_pairs(doc: dict[str, Any]) -> Counter[tuple[str, str]]:
     return Counter((norm(e["text"]), e["type"]) for e in doc["entities"] if norm(e["text"]))
 
 
-def predicted_pairs(entities: list) -> dict[tuple[str, str], int]:
+def predicted_pairs(entities: list[Any]) -> dict[tuple[str, str], int]:
     pairs: dict[tuple[str, str], int] = {}
     for entity in entities:
         kind = TYPE_MAP[entity.type]
@@ -64,7 +90,7 @@ def predicted_pairs(entities: list) -> dict[tuple[str, str], int]:
     return pairs
 
 
-def score(docs: list[dict], predictions: list[list]) -> dict:
+def score(docs: list[dict[str, Any]], predictions: list[list[Any]]) -> dict[str, Any]:
     """Micro P/R/F1 typed and untyped, per-type F1 and count_exact over the documents."""
     tp = n_pred = n_gold = 0
     utp = un_pred = un_gold = 0
@@ -100,14 +126,15 @@ def score(docs: list[dict], predictions: list[list]) -> dict:
         "typed": prf(tp, n_pred, n_gold),
         "untyped": prf(utp, un_pred, un_gold),
         "per_type": {t: prf(*per_type[t])[2] for t in TYPES},
+        "per_type_prf": {t: prf(*per_type[t]) for t in TYPES},
         "count_exact": exact / tp if tp else 0.0,
     }
 
 
-def show_errors(docs: list[dict], predictions: list[list], limit: int) -> None:
+def show_errors(docs: list[dict[str, Any]], predictions: list[list[Any]], limit: int) -> None:
     """Print the most frequent missed and spurious (string, type) pairs (local tuning aid)."""
-    missed: Counter = Counter()
-    spurious: Counter = Counter()
+    missed: Counter[tuple[str, str]] = Counter()
+    spurious: Counter[tuple[str, str]] = Counter()
     for doc, entities in zip(docs, predictions, strict=True):
         gold = set(gold_pairs(doc))
         pred = set(predicted_pairs(entities))
@@ -117,44 +144,88 @@ def show_errors(docs: list[dict], predictions: list[list], limit: int) -> None:
     print("spurious:", spurious.most_common(limit))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="timed runs (median is printed)")
-    parser.add_argument("--errors", type=int, default=0, help="print the N commonest errors")
-    args = parser.parse_args()
-    if not DEV.exists():
-        print(f"evaluation set {DEV} is absent; nothing to measure", file=sys.stderr)
-        return 2
-    docs = load_docs()
+def tag_all(docs: list[dict[str, Any]], disabled: Collection[str] = ()) -> list[list[Any]]:
+    """The tagger's entities for every document."""
+    from newsbrief.entities import tag_entities
 
-    from newsbrief import entities as stage
+    return [tag_entities(doc["text"], disabled=disabled) for doc in docs]
 
-    started = time.process_time()
-    stage.load_gazetteer()
-    load_s = time.process_time() - started
 
+def rule_groups() -> list[str]:
+    """Every rule group: the evidence step's (from the cue table) and the span step's."""
+    from newsbrief.entities import load_lexicon
+
+    groups = {cue.group for cue in load_lexicon().cues.values()}
+    return sorted(groups) + list(SPAN_GROUPS)
+
+
+def report(name: str, docs: list[dict[str, Any]], runs: int, errors: int, off: list[str]) -> None:
+    """Score one set and print its table."""
     timings = []
-    predictions: list[list] = []
-    for _ in range(max(1, args.runs)):
+    predictions: list[list[Any]] = []
+    for _ in range(max(1, runs)):
         started = time.process_time()
-        predictions = [stage.find_entities(doc["text"]) for doc in docs]
+        predictions = tag_all(docs, off)
         timings.append(time.process_time() - started)
     seconds = statistics.median(timings)
     chars = sum(len(doc["text"]) for doc in docs)
-
     result = score(docs, predictions)
     p, r, f = result["typed"]
     up, ur, uf = result["untyped"]
-    print(f"documents        {len(docs)}")
+    print(f"== {name}: {len(docs)} documents")
     print(f"typed    P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"untyped  P {up:.3f}  R {ur:.3f}  F1 {uf:.3f}")
-    print("per-type F1      " + "  ".join(f"{t} {v:.3f}" for t, v in result["per_type"].items()))
+    for kind, (tp, tr, tf) in result["per_type_prf"].items():
+        print(f"{kind:<8} P {tp:.3f}  R {tr:.3f}  F1 {tf:.3f}")
     print(f"count_exact      {result['count_exact']:.3f}")
     print(f"ms_per_doc       {1000 * seconds / len(docs):.2f}  (CPU, median of {len(timings)})")
     print(f"ms_per_1000_chars {1000 * seconds / chars * 1000:.3f}")
-    print(f"load_s           {load_s:.3f}  (CPU, gazetteer load in a fresh process)")
-    if args.errors:
-        show_errors(docs, predictions, args.errors)
+    if errors:
+        show_errors(docs, predictions, errors)
+
+
+def ablation(sets: dict[str, list[dict[str, Any]]]) -> None:
+    """Typed F1 of each set with every rule group on, then with each group off in turn."""
+    names = list(sets)
+    base = {n: score(docs, tag_all(docs))["typed"][2] for n, docs in sets.items()}
+    print("| group off | " + " | ".join(f"{n} typed F1 (gain)" for n in names) + " |")
+    print("| --- |" + " --- |" * len(names))
+    print("| (none) | " + " | ".join(f"{base[n]:.3f}" for n in names) + " |")
+    for group in rule_groups():
+        cells = []
+        for n, docs in sets.items():
+            f1 = score(docs, tag_all(docs, [group]))["typed"][2]
+            cells.append(f"{f1:.3f} ({base[n] - f1:+.3f})")
+        print(f"| {group} | " + " | ".join(cells) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--set", choices=[*SETS, "both"], default="both")
+    parser.add_argument("--half", type=int, choices=[0, 1], help="one hash-half of each set")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (median is printed)")
+    parser.add_argument("--errors", type=int, default=0, help="print the N commonest errors")
+    parser.add_argument("--ablate", default="", help="rule groups to switch off, comma-separated")
+    parser.add_argument("--ablation", action="store_true", help="gain of each rule group")
+    args = parser.parse_args()
+    chosen = list(SETS) if args.set == "both" else [args.set]
+    missing = [str(SETS[n]) for n in chosen if not SETS[n].exists()]
+    if missing:
+        print(f"evaluation set(s) absent: {', '.join(missing)}; nothing to measure", file=sys.stderr)
+        return 2
+    sets = {n: load_docs(SETS[n], args.half) for n in chosen}
+
+    from newsbrief.entities import load_lexicon
+
+    started = time.process_time()
+    load_lexicon()
+    print(f"load_s           {time.process_time() - started:.3f}  (CPU, data load, fresh process)")
+    if args.ablation:
+        ablation(sets)
+        return 0
+    off = [g for g in args.ablate.split(",") if g]
+    for name, docs in sets.items():
+        report(name, docs, args.runs, args.errors, off)
     return 0
 
 

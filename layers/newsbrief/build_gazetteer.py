@@ -47,7 +47,7 @@ OUT_NAME = "gazetteer.txt"
 # Every file this script writes under OUT_DIR: packaging code builds and ships exactly these.
 GENERATED_FILES: tuple[str, ...] = (OUT_NAME,)
 # Bumped whenever the file's layout or content rules change, so `--if-missing` rebuilds it.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
 FIRST_NAME_MAX_RANK = 1000
@@ -492,6 +492,7 @@ def build_sections() -> dict[str, list[str]]:
         "diseases": sorted(diseases - diseases_cued),
         "diseases_cued": sorted(diseases_cued),
         "languages": sorted(build_languages()),
+        "function_words": sorted(function_words),
         "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
         "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
     }

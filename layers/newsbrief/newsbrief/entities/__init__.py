@@ -31,7 +31,7 @@ from .evidence import Evidence
 from .lexicon import LISTED_LANGUAGES, Gazetteer, Lexicon, load_gazetteer, load_lexicon
 from .merging import build_entities
 from .spans import SpanFinder
-from .tokens import read_article
+from .tokens import Line, read_article
 
 __all__ = [
     "SUPPORTED_LANGUAGES",
@@ -99,6 +99,10 @@ def _tag(
             caps_lines.append(line)
             continue
         for candidate in finder.mixed(line):
+            if candidate.caps:
+                span = candidate.span
+                caps_lines.append(Line.read(span.tokens[span.start : span.end]))
+                continue
             reading = evidence.reading(candidate.span)
             if candidate.compound:
                 votes = evidence.vote_compound(reading)

@@ -18,7 +18,7 @@ from .context import CompanyReading, Span, in_credit, in_photo_credit, match_sid
 from .context import listed_company as read_listed_company
 from .lexicon import PLACE_MAJOR, Lexicon
 from .spans import score_line
-from .tokens import APOSTROPHES, Article, is_name_token
+from .tokens import APOSTROPHES, SENTENCE_END, Article, is_name_token
 
 Votes = dict[EntityType, float]
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -356,6 +356,28 @@ def org_prefix_of(r: Reading, votes: Votes) -> bool:
     return r.low_first in r.lex.words.org_prefixes and "of" in r.words
 
 
+def org_head_of(r: Reading, votes: Votes) -> bool:
+    """ "Reserve Bank of India", "Council of Economic Advisers": a body's head before "of"."""
+    words = r.lex.words
+    return any(
+        r.words[k + 1] == "of"
+        and (w.lower() in words.org_heads or w.lower() in words.org_suffixes)
+        for k, w in enumerate(r.words[:-1])
+    )
+
+
+def org_word_alone(r: Reading, votes: Votes) -> bool:
+    """ "the Senate", "Congress", "the Cabinet": a body's head word alone, capitalized
+    mid-sentence."""
+    return (
+        not r.multi
+        and r.low_first in r.lex.words.institutions
+        and r.first in r.article.mid_caps
+        and bool(r.span.prev)
+        and r.span.prev[:1] not in SENTENCE_END
+    )
+
+
 def ampersand_firm(r: Reading, votes: Votes) -> bool:
     """ "Calder & Finch", "Procter & Gamble": firms, not people."""
     return "&" in r.words[1:-1]
@@ -460,6 +482,11 @@ def age_after(r: Reading, votes: Votes) -> bool:
 def credit_name(r: Reading, votes: Votes) -> bool:
     """ "(Reporting by Jane Doe and Li Wei; Editing by Sam Holmes)": journalists."""
     return in_credit(r.span, r.lex)
+
+
+def byline_name(r: Reading, votes: Votes) -> bool:
+    """ "By Ross Kerber": the byline's author."""
+    return r.multi and r.span.prev == "By"
 
 
 def photo_credit_name(r: Reading, votes: Votes) -> bool:
@@ -571,6 +598,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("org_suffix", org_suffix),
     ("team_suffix", team_suffix),
     ("org_prefix_of", org_prefix_of),
+    ("org_head_of", org_head_of),
+    ("org_word_alone", org_word_alone),
     ("ampersand_firm", ampersand_firm),
     ("org_first_word", org_first_word),
     ("team_plural", team_plural),
@@ -592,6 +621,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("speech_after", speech_after),
     ("age_after", age_after),
     ("credit_name", credit_name),
+    ("byline_name", byline_name),
     ("photo_credit_name", photo_credit_name),
     ("in_place", in_place),
     ("toward_place", toward_place),

@@ -43,6 +43,7 @@ class Gazetteer:
     first_strong: frozenset[str]
     first: frozenset[str]
     last: frozenset[str]
+    function_words: frozenset[str]  # "the", "this", "each": never part of a name
     vocab_common: frozenset[str]
     vocab: frozenset[str]
     # Listed companies: typed ORG on sight, or only in company context (ambiguous words).
@@ -92,6 +93,7 @@ def load_gazetteer() -> Gazetteer:
         first_strong=names("first_strong"),
         first=names("first"),
         last=names("last"),
+        function_words=names("function_words"),
         vocab_common=names("vocab_common"),
         vocab=names("vocab"),
         orgs=names("orgs"),
@@ -115,6 +117,7 @@ class Words:
     speech_verbs: frozenset[str]
     org_suffixes: frozenset[str]
     org_heads: frozenset[str]
+    institutions: frozenset[str]
     team_suffixes: frozenset[str]
     org_prefixes: frozenset[str]
     org_first_words: frozenset[str]
@@ -191,7 +194,7 @@ def load_cues() -> dict[str, Cue]:
 class Lexicon:
     """The look-ups every step shares: gazetteer, word tables and cue weights together."""
 
-    __slots__ = ("gaz", "words", "cues", "countries", "_place_cache")
+    __slots__ = ("gaz", "words", "cues", "countries")
 
     def __init__(self, gaz: Gazetteer, words: Words, cues: dict[str, Cue]) -> None:
         self.gaz = gaz
@@ -200,7 +203,6 @@ class Lexicon:
         self.countries = (
             frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values()) | gaz.nations
         )
-        self._place_cache: dict[str, float] = {}
 
     def place(self, name: str) -> float:
         """How much the gazetteer says ``name`` is a place (0 = not at all)."""

@@ -51,6 +51,10 @@ def short_form_parents(pool: Pool, lex: Lexicon) -> dict[str, str]:
         candidates = [long for long in by_edge.get(key, ()) if _short_form_of(key, long, pool, lex)]
         if not candidates:
             continue
+        # A surname names the person before any body that starts with it ("Biden" is Joe
+        # Biden's, not the "Biden Administration"'s).
+        surnames = [c for c in candidates if types.get(c) == "PERSON" and c.split()[-1] == key]
+        candidates = surnames or candidates
         one_name = len(candidates) == 1 or (
             all(types.get(c) == types.get(candidates[0]) for c in candidates)
             and len({c.split()[-1] for c in candidates}) == 1

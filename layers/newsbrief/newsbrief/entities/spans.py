@@ -43,6 +43,7 @@ class Candidate:
 
     span: Span
     compound: bool = False  # one hyphenated word built on a name: "Berlin-based"
+    caps: bool = False  # a run in capitals inside a mixed line: "BEAUTY BUMP. Online ..."
 
 
 def _lower(word: str) -> str:
@@ -87,8 +88,22 @@ class SpanFinder:
                 i += 1
                 continue
             end = self.extend(tokens, i)
-            yield from self.trimmed(line, i, end)
+            if not line.table and self._caps_run(tokens[i:end]):
+                # As in a headline, only names something vouches for.
+                yield Candidate(Span(line, i, end, tokens[i - 1] if i else ""), caps=True)
+            else:
+                yield from self.trimmed(line, i, end)
             i = end
+
+    def _caps_run(self, words: list[str]) -> bool:
+        """Ordinary words in capitals inside a line: a heading ("BEAUTY BUMP. Online ...")."""
+        return (
+            "caps_runs" not in self.disabled
+            and len(words) > 1
+            and all(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
+            and all(self.lex.english_word(w) and not self.lex.known(w.title()) for w in words)
+            and _lower(words[-1]) not in self.words.org_suffixes  # "PROTECTION AGENCY"
+        )
 
     def extend(self, tokens: list[str], start: int) -> int:
         """Where the name that starts at ``start`` ends (exclusive)."""
@@ -120,7 +135,8 @@ class SpanFinder:
         """
         word = tokens[j]
         return (
-            self.article.sports
+            "club_days" not in self.disabled
+            and self.article.sports
             and (word in ("I", "II") or word.endswith("day") and word in self.words.not_names)
             and bool(self.lex.place(" ".join(tokens[start:j])))
         )
@@ -139,22 +155,24 @@ class SpanFinder:
         n = len(tokens)
         words = self.words
         k = j
-        while k < n and tokens[k] in words.connectors:
+        most = n if "particles" not in self.disabled else j + 1
+        while k < min(n, most) and tokens[k] in words.connectors:
             k += 1
         if k > j and k < n and self.name_token(tokens[k]):
             return k + 1  # "von der Leyen", "bin Rashid", "Lula da Silva"
         nxt = tokens[j]
         head = tokens[start:j]
-        if (nxt == "of" or nxt in HEAD_JOINERS) and self._joins(head, nxt):
+        official = "official_names" not in self.disabled
+        if (nxt == "of" or official and nxt in HEAD_JOINERS) and self._joins(head, nxt):
             k = j + 1
-            if k < n and tokens[k] == "the" and self._org_head(head):
+            if official and k < n and tokens[k] == "the" and self._org_head(head):
                 k += 1  # "Committee for the Salvation of the People", "Office of the ..."
             if k < n and self.name_token(tokens[k]):
                 if nxt == "of" or self._ordinary_name_word(tokens[k]):
                     return k + 1  # not "Ministry for Brex": a name after "for" is no body's
-        if self._index_number(tokens, start, j):
+        if "index_numbers" not in self.disabled and self._index_number(tokens, start, j):
             return j + 1  # "FTSE 100", "S&P 500": an index with its count of members
-        if nxt == "and" and j + 1 < n and self.name_token(tokens[j + 1]):
+        if official and nxt == "and" and j + 1 < n and self.name_token(tokens[j + 1]):
             tail_end = j + 1
             while tail_end < n and self.name_token(tokens[tail_end]):
                 tail_end += 1
@@ -218,12 +236,13 @@ class SpanFinder:
         lex = self.lex
         # "Secretary of State Antony Blinken", "President of Russia Vladimir Putin": after a
         # title and "of", the first word is the office's portfolio or country, not the name.
-        if len(words) > 2 and prev == "of" and start >= 2 and lex.title(tokens[start - 2]):
+        if len(words) > 1 and prev == "of" and start >= 2 and lex.title(tokens[start - 2]):
             yield from self._split_first(line, start, end)
             return
         # Words before a title belong to it when they are ordinary words ("Prime Minister",
         # "Interior Minister"); a place or nationality there is a name of its own.
-        if end < len(tokens) and lex.title(tokens[end]) and self.name_token(tokens[end]):
+        titles = "title_words" not in self.disabled
+        if titles and end < len(tokens) and lex.title(tokens[end]) and self.name_token(tokens[end]):
             while end > start and self._title_modifier(tokens[end - 1]):
                 end -= 1
             words = tokens[start:end]
@@ -253,7 +272,7 @@ class SpanFinder:
         # sentence as often as it qualifies a name, so it is its own entity unless the whole
         # is one name ("U.S. Steel", "U.S. Open", "U.S. Food and Drug Administration").
         if len(words) > 1 and words[0].endswith(".") and words[0] in lex.gaz.aliases:
-            if not self._national_body(words):
+            if "official_names" in self.disabled or not self._national_body(words):
                 yield from self._split_first(line, start, end)
                 return
         # "Argentine Abel Balbo", "Polish Jews": a nationality before a name is its own entity,
@@ -277,12 +296,29 @@ class SpanFinder:
             words, start, prev = self._drop_common_words(words, start, prev)
         if not words:
             return
+        split = self._disease_inside(words)
+        if split is not None:
+            # "BioNTech COVID-19 vaccine": a disease's name is a name of its own.
+            at = start + split
+            for a, b in ((start, at), (at, at + 1), (at + 1, start + len(words))):
+                if a < b:
+                    yield from self.trimmed(line, a, b)
+            return
         surface = " ".join(words)
+        if len(words) == 1 and lex.title(surface):
+            return  # "Secretary", "CEO": a title alone names no one
         if len(words) == 1 and (len(surface) < 2 or surface.lower() in self.words.legal_forms):
             return  # "Tesla, Inc.": the legal form after a comma is no name of its own
         if len(words) == 1 and len(surface) == 2 and surface[1] == ".":
             return  # a lone initial, or a one-letter word ending a sentence ("posted on X.")
         yield Candidate(Span(line, start, start + len(words), prev))
+
+    def _disease_inside(self, words: list[str]) -> int | None:
+        """Where a disease's name sits in a longer span, if it does."""
+        if len(words) < 2 or "diseases" in self.disabled:
+            return None
+        diseases = self.lex.gaz.diseases
+        return next((k for k, w in enumerate(words) if w in diseases), None)
 
     def _split_first(self, line: Line, start: int, end: int) -> Iterator[Candidate]:
         """Two candidates instead of one: the span's first word, then the rest of it."""
@@ -364,8 +400,17 @@ class SpanFinder:
         if head in lex.gaz.first_strong and len(words) > 1:
             return False
         low = head.lower()
+        if (
+            len(words) > 1
+            and _lower(words[-1]) in vocab.org_suffixes
+            and low not in lex.gaz.function_words
+            and low not in vocab.articles
+        ):
+            return False  # "Field Level Media", "Police Department": a body's first word
         if low in lex.gaz.vocab_common:
             return True
+        if low.endswith("s") and (low[:-1] in lex.gaz.vocab_common or low[:-1] in article.lower_words):
+            return True  # "Drugmakers Pfizer ...": the plural of an ordinary word
         if low in article.lower_words:
             return True  # the article itself writes it in lower case
         if low in lex.gaz.vocab and head not in article.mid_caps:

@@ -126,7 +126,9 @@ class Dateline:
 
     places: list[str]
     agencies: list[str]
-    rest: str  # the text of the line that is not dateline
+    # The text of the line that is not dateline: what came before it (a byline, an
+    # "(Updates ...)" note) and the story after it, read as lines of their own.
+    rest: list[str]
 
 
 def read_dateline(text: str) -> Dateline | None:
@@ -138,7 +140,7 @@ def read_dateline(text: str) -> Dateline | None:
     """
     old = _DATELINE.match(text)
     if old:
-        return Dateline([p.strip() for p in old.groups() if p], [], "")
+        return Dateline([p.strip() for p in old.groups() if p], [], [])
     for credit in _AGENCY_CREDIT.finditer(text, 0, DATELINE_MAX_START):
         head = _DATELINE_DATE.sub("", text[: credit.start()])
         found = _DATELINE_PLACES.search(head)
@@ -150,7 +152,7 @@ def read_dateline(text: str) -> Dateline | None:
         if credit.group("dash") is None and not places:
             continue  # "(Reuter) Statistics" credits only after a place in capitals
         before = head[: found.start()] if found and places else head
-        rest = before + " " + text[credit.end() :]
+        rest = [before, text[credit.end() :]]
         return Dateline(places, [credit.group("agency").strip()], rest)
     return None
 
@@ -184,10 +186,11 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
     token_lists: list[list[str]] = []
     for raw in raw_lines:
         dateline = read_dateline(raw)
-        if dateline is not None:
-            datelines.append(dateline)
-            raw = dateline.rest
-        token_lists.append(pattern.findall(raw))
+        if dateline is None:
+            token_lists.append(pattern.findall(raw))
+            continue
+        datelines.append(dateline)
+        token_lists.extend(pattern.findall(part) for part in dateline.rest)
     lines = [Line.read(tokens) for tokens in token_lists]
     headline = next((line.tokens for line in lines if line.tokens), [])
     head_words = {t.lower() for t in headline[:HEADLINE_WORDS]}
