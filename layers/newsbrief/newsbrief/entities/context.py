@@ -158,11 +158,11 @@ def in_credit(span: Span, lex: Lexicon) -> bool:
 
 def in_photo_credit(span: Span, article: Article) -> bool:
     """Whether the span is the photographer of a picture credit: "REUTERS / Jason Lee",
-    "Lehtikuva / Roni Rekomaa / via REUTERS" (the agency is one the datelines credit).
-    """
-    tokens = span.tokens
-    if span.prev != "/" or span.start < 2:
+    "Lehtikuva / Roni Rekomaa / via REUTERS" (the agency is one the datelines credit)."""
+    agencies = article.agencies
+    if span.prev == "/" and span.before(2).upper() in agencies:
+        return True
+    if span.after(0) != "/":
         return False
-    agency = tokens[span.start - 2].upper()
-    line = {t.upper() for t in tokens}
-    return agency in article.agencies or bool(line & article.agencies)
+    nxt = span.after(2) if span.after(1) == "via" else span.after(1)
+    return span.prev in ("/", "") and nxt.upper() in agencies

@@ -151,6 +151,21 @@ def club_city_minor(r: Reading, votes: Votes) -> bool:
     return _club_city(r) and r.place < PLACE_MAJOR
 
 
+def team_in_game_report(r: Reading, votes: Votes) -> bool:
+    """In a game report ("... threw for 193 yards as Oklahoma beat Baylor") a place that is
+    no country stands for its team, and "Kansas State" for a university's."""
+    if r.sports or not r.article.sports_prose or r.lex.country(r.surface):
+        return False
+    if r.prev_low in ("in", "at", "near", "outside", "from") or r.prev_low == ",":
+        return False  # "in Norman, Okla.": the place where the game is
+    if r.surface in r.article.surnames:
+        return False  # "Cam Newton": a player named like a town
+    if r.place and r.surface not in r.lex.gaz.aliases:
+        return True
+    head = " ".join(r.words[:-1])
+    return r.multi and r.last == "State" and bool(r.lex.place(head))
+
+
 def club_named_after_city(r: Reading, votes: Votes) -> bool:
     """ "Real Madrid", "Hansa Rostock": a club named after its city."""
     return (
@@ -312,6 +327,15 @@ def credited_agency(r: Reading, votes: Votes) -> bool:
     return r.surface.upper() in r.article.agencies
 
 
+def company_noun_before(r: Reading, votes: Votes) -> bool:
+    """ "bank JPMorgan", "brokerage Robinhood", "drugmaker Pfizer": a company's kind before
+    its name."""
+    prev = r.span.prev
+    return prev[:1].islower() and (
+        prev.lower() in r.lex.words.company_nouns or prev.lower().endswith("maker")
+    )
+
+
 def media_noun_beside(r: Reading, votes: Votes) -> bool:
     """ "state news agency BNA", "Anadolu news agency", "broadcaster RTL": a news
     organization named beside its kind.
@@ -414,7 +438,9 @@ def initial_first(r: Reading, votes: Votes) -> bool:
 
 
 def _person_shaped(r: Reading) -> bool:
-    return r.multi and not r.acronym and r.company is None
+    # A well-known place never loses to its words' given-name readings ("Sao Paulo",
+    # "Sri Lanka", "Hong Kong").
+    return r.multi and not r.acronym and r.company is None and r.place < PLACE_MAJOR
 
 
 def _everyday(r: Reading) -> bool:
@@ -468,9 +494,13 @@ def lone_given_name(r: Reading, votes: Votes) -> bool:
 
 
 def speech_after(r: Reading, votes: Votes) -> bool:
-    """ "X said", "X, who ...": people speak."""
-    return r.nxt.lower() in r.lex.words.speech_verbs or (
+    """ "Jane Doe said", "Takagi, who ...": people speak. A lone word nothing knows as a
+    name ("JPMorgan said") may as well be a company."""
+    speaks = r.nxt.lower() in r.lex.words.speech_verbs or (
         r.nxt == "," and r.nxt2.lower() in {"who", "whose"}
+    )
+    return speaks and (
+        r.multi or r.lex.person_name(r.surface) or r.surface in r.article.name_parts
     )
 
 
@@ -584,9 +614,11 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("place_minor", place_minor),
     ("club_city_major", club_city_major),
     ("club_city_minor", club_city_minor),
+    ("team_in_game_report", team_in_game_report),
     ("club_named_after_city", club_named_after_city),
     ("credited_agency", credited_agency),
     ("media_noun_beside", media_noun_beside),
+    ("company_noun_before", company_noun_before),
     ("compass_place", compass_place),
     ("compass_demonym", compass_demonym),
     ("disease", disease),

@@ -138,6 +138,7 @@ class Words:
     wire_furniture: frozenset[str]
     credit_words: frozenset[str]
     media_nouns: frozenset[str]
+    company_nouns: frozenset[str]
     acronym_skip: frozenset[str]
     connectors: frozenset[str]
     loc_prepositions: frozenset[str]

@@ -236,7 +236,7 @@ class SpanFinder:
         lex = self.lex
         # "Secretary of State Antony Blinken", "President of Russia Vladimir Putin": after a
         # title and "of", the first word is the office's portfolio or country, not the name.
-        if len(words) > 1 and prev == "of" and start >= 2 and lex.title(tokens[start - 2]):
+        if prev == "of" and start >= 2 and lex.title(tokens[start - 2]) and self._portfolio(words):
             yield from self._split_first(line, start, end)
             return
         # Words before a title belong to it when they are ordinary words ("Prime Minister",
@@ -324,6 +324,15 @@ class SpanFinder:
         """Two candidates instead of one: the span's first word, then the rest of it."""
         yield from self.trimmed(line, start, start + 1)
         yield from self.trimmed(line, start + 1, end)
+
+    def _portfolio(self, words: list[str]) -> bool:
+        """Whether the first word of a name after "<title> of" is the office's portfolio or
+        country: "(Secretary of) State Kerry", "(President of) Russia Vladimir Putin"; not
+        "(Governor of) Sao Paulo"."""
+        if len(words) > 2:
+            return True
+        lex = self.lex
+        return len(words) == 2 and lex.english_word(words[0]) and not lex.place(" ".join(words))
 
     def _title_modifier(self, word: str) -> bool:
         """An ordinary word in front of a title ("Prime", "Interior", "Foreign")."""

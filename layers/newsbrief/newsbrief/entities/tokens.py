@@ -167,6 +167,7 @@ class Article:
     mid_caps: set[str]  # words seen capitalized mid-sentence
     known_multi: set[str]  # two-word names seen mid-sentence, upper-cased
     name_parts: set[str]  # the words of those names ("Tim", "Cook")
+    surnames: set[str]  # the second words of those that open with a given name ("Cook")
     agencies: set[str]  # news agencies credited in datelines, upper-cased
     sports: bool  # a sports desk's article: places stand for clubs
     individual: bool  # golf, tennis...: result tables list players, not clubs
@@ -202,6 +203,7 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
     mid_caps: set[str] = set()
     known_multi: set[str] = set()
     name_parts: set[str] = set()
+    surnames: set[str] = set()
     for line in lines:
         if line.caps:
             continue
@@ -214,6 +216,8 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
                 if i + 1 < len(tokens) and is_name_token(tokens[i + 1], particles):
                     known_multi.add(f"{tok} {tokens[i + 1]}".upper())
                     name_parts.update((tok, tokens[i + 1]))
+                    if lex.first_name(tok):
+                        surnames.add(tokens[i + 1])
     if not sports:
         sports = sum(1 for line in lines if line.table) >= SPORTS_MIN_SCORE_LINES
     prose = [t.lower() for line in lines if not line.caps for t in line.tokens]
@@ -228,6 +232,7 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
         mid_caps=mid_caps,
         known_multi=known_multi,
         name_parts=name_parts,
+        surnames=surnames,
         agencies=agencies,
         sports=sports,
         individual=individual,
