@@ -26,8 +26,8 @@ from collections.abc import Collection
 
 from ..errors import InvalidInput
 from ..models import Entity
-from .decision import Mention, pool_mentions, worth_keeping
-from .evidence import Evidence
+from .decision import pool_mentions, worth_keeping
+from .evidence import Evidence, Mention
 from .lexicon import LISTED_LANGUAGES, Gazetteer, Lexicon, load_gazetteer, load_lexicon
 from .merging import build_entities
 from .spans import SpanFinder
@@ -108,10 +108,14 @@ def _tag(
                 votes = evidence.vote_compound(reading)
             else:
                 votes = evidence.vote(reading)
-            if worth_keeping(reading, votes):
+            place = evidence.venue(reading)
+            if place is not None:
+                mentions.append(Mention(reading.surface, place, venue=True))
+            elif worth_keeping(reading, votes):
                 mentions.append(Mention(reading.surface, votes, needs_parent=reading.needs_parent))
     article.names.update(m.surface.upper() for m in mentions if not m.caps)
     for line in caps_lines:
-        for span, votes in finder.caps(line, evidence.vote_caps):
-            mentions.append(Mention(span.surface, votes, caps=True))
-    return build_entities(pool_mentions(mentions), lex)
+        for span, mention in finder.caps(line, evidence.caps_mention):
+            mentions.append(mention)
+    venues = [m.surface for m in mentions if m.venue]
+    return build_entities(pool_mentions(mentions), lex, venues)

@@ -12,20 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..models import EntityType
-from .evidence import FAINT, Reading, Votes
+from .evidence import FAINT, Mention, Reading, Votes
 from .lexicon import TYPES
 from .tokens import SENTENCE_END
-
-
-@dataclass(slots=True)
-class Mention:
-    """One occurrence of a name with the votes its context gave."""
-
-    surface: str
-    votes: Votes
-    caps: bool = False  # found in a line in capitals, where capitals prove nothing
-    # Kept only as the short form of a longer name ("Cook" of "Tim Cook"), never on its own.
-    needs_parent: bool = False
 
 
 def worth_keeping(reading: Reading, votes: Votes) -> bool:
@@ -70,6 +59,8 @@ def pool_mentions(mentions: list[Mention]) -> Pool:
     """Pool the votes of each surface form and decide its type."""
     pool = Pool()
     for mention in mentions:
+        if mention.venue:
+            continue
         key = mention.surface.upper()
         pool.orphan[key] = pool.orphan.get(key, True) and mention.needs_parent
         bucket = pool.votes.setdefault(key, {})

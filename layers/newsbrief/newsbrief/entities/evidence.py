@@ -96,6 +96,20 @@ class Reading:
 Rule = Callable[[Reading, Votes], bool]
 
 
+@dataclass(slots=True)
+class Mention:
+    """One occurrence of a name with the votes its context gave."""
+
+    surface: str
+    votes: Votes
+    caps: bool = False  # found in a line in capitals, where capitals prove nothing
+    # Kept only as the short form of a longer name ("Cook" of "Tim Cook"), never on its own.
+    needs_parent: bool = False
+    # A place where a game is ("at Boston"): typed on its own, apart from the team.
+    venue: bool = False
+
+
+
 # -- listed companies ---------------------------------------------------------------------
 
 
@@ -670,6 +684,19 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+def venue(r: Reading, votes: Votes) -> bool:
+    """ "NEW JERSEY AT BOSTON", "beat Baylor in Norman": on a sports page a town after "at" or
+    "in" is where the game is, a place, even when the town's name is also its team's."""
+    if not (r.sports or r.article.sports_prose) or r.nxt[:1].isalpha():
+        return False  # "AT NY ISLANDERS": the venue is the whole name after "at"
+    # "at Sunderland" in prose is the club's ground (the club); a schedule's "AT BOSTON" and
+    # "in Boston" are the city.
+    if not (r.prev_low == "in" or r.prev_low == "at" and r.span.prev.isupper()):
+        return False
+    plain = r.lex.proper(r.surface)
+    return bool(r.lex.place(plain)) and not r.lex.country(plain)
+
+
 # -- lines in capitals: the first reading that holds types the run ------------------------------
 
 
@@ -748,6 +775,13 @@ class Evidence:
         """What the rules read about ``span``."""
         return Reading(span, self.article, self.lex, self.english)
 
+    def venue(self, reading: Reading) -> Votes | None:
+        """The votes of a venue (see :func:`venue`), None when the span is none."""
+        cue = self.lex.cues["venue"]
+        if cue.group in self.disabled or not venue(reading, {}):
+            return None
+        return {cue.type: cue.weight}
+
     def vote_compound(self, reading: Reading) -> Votes:
         """The votes of a hyphenated word: only the compound rule reads it."""
         return self.vote(reading, (("compound_name", compound_name),))
@@ -763,6 +797,15 @@ class Evidence:
             if rule(reading, votes):
                 votes[cue.type] = votes.get(cue.type, 0.0) + cue.weight
         return votes
+
+    def caps_mention(self, span: Span) -> Mention | None:
+        """A run in capitals as a mention: a venue ("AT BOSTON"), or typed by its first
+        reading that holds; None when it is no name."""
+        place = self.venue(self.reading(span))
+        if place is not None:
+            return Mention(span.surface, place, caps=True, venue=True)
+        votes = self.vote_caps(span)
+        return None if votes is None else Mention(span.surface, votes, caps=True)
 
     def vote_caps(self, span: Span) -> Votes | None:
         """The votes of a run in capitals: its first reading that holds (and the club one);

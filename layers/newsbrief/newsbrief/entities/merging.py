@@ -188,7 +188,29 @@ def _variants(short: str, full: str) -> bool:
     return a[-1] != b[-1] or len(a) != len(b)
 
 
-def build_entities(pool: Pool, lex: Lexicon) -> list[Entity]:
+def add_venues(entities: list[Entity], venues: list[str], lex: Lexicon) -> None:
+    """Places where games are ("AT BOSTON") join the place of that name, or stand as a place
+    of their own when the article's other mentions of the name are its team."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for surface in venues:
+        by_key[surface.upper()].append(surface)
+    for key, surfaces in by_key.items():
+        place = next(
+            (
+                e
+                for e in entities
+                if e.type == "LOCATION" and any(m.upper() == key for m in e.mentions)
+            ),
+            None,
+        )
+        if place is None:
+            place = Entity(canonical_name(surfaces, "LOCATION", lex), "LOCATION", 0, [])
+            entities.append(place)
+        place.count += len(surfaces)
+        place.mentions = sorted(set(place.mentions) | set(surfaces))
+
+
+def build_entities(pool: Pool, lex: Lexicon, venues: list[str] | None = None) -> list[Entity]:
     """Group the pooled forms into entities, sorted by count (descending) then name."""
     parent = short_form_parents(pool, lex)
     for key, long in acronym_parents(pool, lex).items():
@@ -236,6 +258,7 @@ def build_entities(pool: Pool, lex: Lexicon) -> list[Entity]:
                 mentions=sorted(set(surfaces)),
             )
         )
+    add_venues(entities, venues or [], lex)
     entities.sort(key=lambda e: (-e.count, e.name))
     return entities
 
