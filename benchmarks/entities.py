@@ -49,6 +49,7 @@ SPAN_GROUPS = (
     "club_days",
     "index_numbers",
     "caps_runs",
+    "parentheses",
 )
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u201b": "'"})

@@ -204,7 +204,7 @@ def scorer_in_parentheses(r: Reading, votes: Votes) -> bool:
     """ "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": the scorers of a goal list."""
     span = r.span
     in_parens = span.line.depth[span.start] > 0 if span.start < len(span.line.depth) else False
-    return in_parens and bool(_ORDINAL.fullmatch(r.nxt))
+    return in_parens and bool(_ORDINAL.fullmatch(r.nxt.rstrip(",.;")))
 
 
 def scorer_line(r: Reading, votes: Votes) -> bool:

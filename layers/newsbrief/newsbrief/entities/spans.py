@@ -374,7 +374,10 @@ class SpanFinder:
             return False
         if _lower(head) not in self.words.articles and match_side(span, self.article, self.lex):
             return False
-        if not self.ordinary_opener(head, span.words):
+        # After "(" a capitalized word is a name far more often than a sentence's first word:
+        # "Dimas Teixeira (Juventus, Italy)"; only a frequent word is an opener there.
+        rare_ok = span.prev != "(" or "parentheses" in self.disabled
+        if not self.ordinary_opener(head, span.words, rare_ok):
             return False
         one = span.end - span.start == 1
         return not (one and listed_company(span, self.article, self.lex) is not None)
@@ -382,8 +385,9 @@ class SpanFinder:
     def _score_line(self, line: Line) -> bool:
         return self.article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
 
-    def ordinary_opener(self, head: str, words: list[str]) -> bool:
-        """A capitalized first word that is an ordinary word, not part of a name."""
+    def ordinary_opener(self, head: str, words: list[str], rare: bool = True) -> bool:
+        """A capitalized first word that is an ordinary word, not part of a name (with
+        ``rare``, also a rarer word of the vocabulary that no name list knows)."""
         lex, article, vocab = self.lex, self.article, self.words
         if head in article.mid_caps and len(words) == 1:
             return False
@@ -422,7 +426,7 @@ class SpanFinder:
             return True  # "Drugmakers Pfizer ...": the plural of an ordinary word
         if low in article.lower_words:
             return True  # the article itself writes it in lower case
-        if low in lex.gaz.vocab and head not in article.mid_caps:
+        if rare and low in lex.gaz.vocab and head not in article.mid_caps:
             if len(words) > 1 and _lower(words[-1]) in vocab.org_suffixes:
                 return False  # "Samsung Electronics", "Hanwha Group": a firm's first word
             if (
