@@ -179,6 +179,11 @@ def build_places() -> tuple[dict[str, int], dict[str, str], dict[str, str], set[
             if _latin(alt) and len(alt.split()) <= 5:
                 add(alt, pop)
                 aliases.setdefault(alt, name)
+                # "Great Britain" is mostly written "Britain".
+                if alt.startswith("Great ") and len(alt.split()) == 2:
+                    add(alt[6:], pop)
+                    aliases.setdefault(alt[6:], name)
+                    nations.add(alt[6:])
         demonym = info.get("demonym")
         if demonym and _latin(demonym):
             demonyms[demonym] = name

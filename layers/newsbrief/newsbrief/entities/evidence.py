@@ -45,6 +45,7 @@ class Reading:
     english: bool
     words: list[str] = field(init=False)
     surface: str = field(init=False)
+    plain: str = field(init=False)  # as the gazetteer spells it: "GERMANY" -> "Germany"
     first: str = field(init=False)
     last: str = field(init=False)
     low_first: str = field(init=False)
@@ -70,7 +71,14 @@ class Reading:
         self.acronym = len(self.words) == 1 and (
             self.surface.isupper() or bool(_DOTTED.fullmatch(self.surface))
         )
-        self.place = lex.place(self.surface)
+        self.plain = self.surface
+        if self.surface.isupper():
+            # "GERMANY" is Germany; a short word in capitals is an acronym ("IPO", "EDO")
+            # unless it is a well-known place's name.
+            proper = lex.proper(self.surface)
+            if len(self.surface) > 4 or lex.place(proper) >= PLACE_MAJOR:
+                self.plain = proper
+        self.place = lex.place(self.plain)
         self.company = read_listed_company(span, self.article, lex)
         tokens = span.tokens
         self.score_line = score_line(span.line, self.article)
@@ -151,7 +159,7 @@ def _club_city(r: Reading) -> bool:
         r.sports
         and bool(r.place)
         and r.surface not in r.lex.gaz.aliases
-        and not r.lex.country(r.surface)
+        and not r.lex.country(r.plain)
     )
 
 
@@ -168,7 +176,7 @@ def club_city_minor(r: Reading, votes: Votes) -> bool:
 def team_in_game_report(r: Reading, votes: Votes) -> bool:
     """In a game report ("... threw for 193 yards as Oklahoma beat Baylor") a place that is
     no country stands for its team, and "Kansas State" for a university's."""
-    if r.sports or not r.article.sports_prose or r.lex.country(r.surface):
+    if r.sports or not r.article.sports_prose or r.lex.country(r.plain):
         return False
     if r.prev_low in ("in", "at", "near", "outside", "from") or r.prev_low == ",":
         return False  # "in Norman, Okla.": the place where the game is
@@ -226,7 +234,7 @@ def lone_name_in_match_report(r: Reading, votes: Votes) -> bool:
 
 
 def _table_row(r: Reading) -> bool:
-    return r.row() and r.sports and not r.lex.country(r.surface)
+    return r.row() and r.sports and not r.lex.country(r.plain)
 
 
 def row_player(r: Reading, votes: Votes) -> bool:
@@ -265,7 +273,7 @@ def row_team(r: Reading, votes: Votes) -> bool:
 
 def demonym(r: Reading, votes: Votes) -> bool:
     """ "German", "Kurds", "Tamil", "Sunni": nationalities, peoples, faiths, languages."""
-    return r.lex.demonym(r.surface)
+    return r.lex.demonym(r.plain)
 
 
 def place_major(r: Reading, votes: Votes) -> bool:
@@ -565,7 +573,7 @@ def in_known_place(r: Reading, votes: Votes) -> bool:
 
 def acronym(r: Reading, votes: Votes) -> bool:
     """ "NATO", "USDA": an acronym that is no place or nationality is mostly a body."""
-    return r.acronym and not r.place and not r.lex.demonym(r.surface)
+    return r.acronym and not r.place and not r.lex.demonym(r.plain)
 
 
 def _unknown(r: Reading, votes: Votes) -> bool:
