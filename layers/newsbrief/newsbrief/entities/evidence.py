@@ -344,6 +344,15 @@ def compound_name(r: Reading, votes: Votes) -> bool:
     return False
 
 
+_MODEL = re.compile(r"(?=.*\d)[A-Za-z][A-Za-z0-9-]*")
+
+
+def model_number(r: Reading, votes: Votes) -> bool:
+    """ "A350", "Hayabusa2", "COP26", "F1": letters and digits in one word name a product,
+    a model or an event."""
+    return not r.multi and bool(_MODEL.fullmatch(r.surface))
+
+
 def credited_agency(r: Reading, votes: Votes) -> bool:
     """ "Reuters", "REUTERS": the news agency the article's dateline credits."""
     return r.surface.upper() in r.article.agencies
@@ -638,6 +647,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("club_city_minor", club_city_minor),
     ("team_in_game_report", team_in_game_report),
     ("club_named_after_city", club_named_after_city),
+    ("model_number", model_number),
     ("credited_agency", credited_agency),
     ("media_noun_beside", media_noun_beside),
     ("company_noun_before", company_noun_before),
