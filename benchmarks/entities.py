@@ -45,7 +45,6 @@ TYPES = ("PER", "ORG", "LOC", "MISC")
 SPAN_GROUPS = (
     "official_names",
     "particles",
-    "title_words",
     "club_days",
     "index_numbers",
     "caps_runs",

@@ -87,6 +87,11 @@ class Reading:
         )
 
     @property
+    def in_parens(self) -> bool:
+        span = self.span
+        return span.start < len(span.line.depth) and span.line.depth[span.start] > 0
+
+    @property
     def multi(self) -> bool:
         return len(self.words) > 1
 
@@ -210,9 +215,7 @@ def team_plural(r: Reading, votes: Votes) -> bool:
 
 def scorer_in_parentheses(r: Reading, votes: Votes) -> bool:
     """ "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": the scorers of a goal list."""
-    span = r.span
-    in_parens = span.line.depth[span.start] > 0 if span.start < len(span.line.depth) else False
-    return in_parens and bool(_ORDINAL.fullmatch(r.nxt.rstrip(",.;")))
+    return r.in_parens and bool(_ORDINAL.fullmatch(r.nxt.rstrip(",.;")))
 
 
 def scorer_line(r: Reading, votes: Votes) -> bool:
@@ -471,7 +474,17 @@ def initial_first(r: Reading, votes: Votes) -> bool:
 def _person_shaped(r: Reading) -> bool:
     # A well-known place never loses to its words' given-name readings ("Sao Paulo",
     # "Sri Lanka", "Hong Kong").
-    return r.multi and not r.acronym and r.company is None and r.place < PLACE_MAJOR
+    # A team sport's table labels its rows with clubs: "Aston Villa 17 9 5 3" is no person.
+    club_row = (
+        r.sports and not r.article.individual and not r.scorers and r.row() and not r.in_parens
+    )
+    return (
+        r.multi
+        and not r.acronym
+        and r.company is None
+        and r.place < PLACE_MAJOR
+        and not club_row
+    )
 
 
 def _everyday(r: Reading) -> bool:
@@ -522,17 +535,6 @@ def lone_surname(r: Reading, votes: Votes) -> bool:
 def lone_given_name(r: Reading, votes: Votes) -> bool:
     """ "Olaf": a lone given name, a faint hint."""
     return not r.multi and not r.acronym and r.lex.first_name(r.surface)
-
-
-def speech_after(r: Reading, votes: Votes) -> bool:
-    """ "Jane Doe said", "Takagi, who ...": people speak. A lone word nothing knows as a
-    name ("JPMorgan said") may as well be a company."""
-    speaks = r.nxt.lower() in r.lex.words.speech_verbs or (
-        r.nxt == "," and r.nxt2.lower() in {"who", "whose"}
-    )
-    return speaks and (
-        r.multi or r.lex.person_name(r.surface) or r.surface in r.article.name_parts
-    )
 
 
 def age_after(r: Reading, votes: Votes) -> bool:
@@ -682,7 +684,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("scorer_line", scorer_line),
     ("lone_name_in_match_report", lone_name_in_match_report),
     ("lone_given_name", lone_given_name),
-    ("speech_after", speech_after),
     ("age_after", age_after),
     ("credit_name", credit_name),
     ("byline_name", byline_name),
@@ -810,7 +811,7 @@ class Evidence:
         cues = self.lex.cues
         for name, rule in rules:
             cue = cues[name]
-            if cue.group in self.disabled:
+            if cue.group in self.disabled or name in self.disabled:
                 continue
             if rule(reading, votes):
                 votes[cue.type] = votes.get(cue.type, 0.0) + cue.weight

@@ -114,7 +114,6 @@ class Words:
     title_heads: frozenset[str]
     titles_other: frozenset[str]
     abbreviations: tuple[str, ...]
-    speech_verbs: frozenset[str]
     org_suffixes: frozenset[str]
     org_heads: frozenset[str]
     institutions: frozenset[str]

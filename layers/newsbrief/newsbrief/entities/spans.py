@@ -239,15 +239,6 @@ class SpanFinder:
         if prev == "of" and start >= 2 and lex.title(tokens[start - 2]) and self._portfolio(words):
             yield from self._split_first(line, start, end)
             return
-        # Words before a title belong to it when they are ordinary words ("Prime Minister",
-        # "Interior Minister"); a place or nationality there is a name of its own.
-        titles = "title_words" not in self.disabled
-        if titles and end < len(tokens) and lex.title(tokens[end]) and self.name_token(tokens[end]):
-            while end > start and self._title_modifier(tokens[end - 1]):
-                end -= 1
-            words = tokens[start:end]
-            if not words:
-                return
         at_start = start == 0 or prev[:1] in SENTENCE_END
         # Drop leading titles and sentence-initial ordinary words ("The", "Despite").
         while words:
@@ -333,16 +324,6 @@ class SpanFinder:
             return True
         lex = self.lex
         return len(words) == 2 and lex.english_word(words[0]) and not lex.place(" ".join(words))
-
-    def _title_modifier(self, word: str) -> bool:
-        """An ordinary word in front of a title ("Prime", "Interior", "Foreign")."""
-        lex = self.lex
-        return (
-            lex.english_word(word)
-            and not word.isupper()
-            and not lex.known(word)
-            and word not in self.article.mid_caps
-        )
 
     def _national_body(self, words: list[str]) -> bool:
         """ "U.S. Steel", "U.S. Senate", "U.S. Department of Justice": one name with its
