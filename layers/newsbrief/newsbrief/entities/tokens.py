@@ -96,6 +96,17 @@ def is_caps_line(tokens: list[str]) -> bool:
     return upper >= max(1, CAPS_LINE_SHARE * len(letters)) and any(len(t) > 1 for t in letters)
 
 
+# The numbers of a sports table: small counts, scores, win percentages (".778"), fractions
+# of games behind ("1/2"); prices and tonnages have decimals and thousands.
+_SPORTS_NUMBER = re.compile(r"(?:\d{1,3}|\d{1,3}-\d{1,3}|\.\d{3}|\d/\d)[.,;:]?")
+
+
+def is_sports_table_line(tokens: list[str]) -> bool:
+    """A table line whose numbers are all counts and scores ("Arsenal 17 9 6 2 33 15 33")."""
+    numbers = [t for t in tokens if t[:1].isdigit() or t[:1] == "." and t[1:2].isdigit()]
+    return is_table_line(tokens) and all(_SPORTS_NUMBER.fullmatch(t) for t in numbers)
+
+
 def is_table_line(tokens: list[str]) -> bool:
     """A results or figures line: mostly numbers ("Chelsea 2 Bolton 1")."""
     numbers = sum(1 for t in tokens if t[:1].isdigit())
@@ -194,7 +205,8 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
         token_lists.extend(pattern.findall(part) for part in dateline.rest)
     lines = [Line.read(tokens) for tokens in token_lists]
     headline = next((line.tokens for line in lines if line.tokens), [])
-    head_words = {t.lower() for t in headline[:HEADLINE_WORDS]}
+    # "SOCCER - ...", "ALPINE SKIING-WOMEN'S ...", "BOBSLEIGH-WORLD CUP ...": the desk's label.
+    head_words = {w.lower() for t in headline[:HEADLINE_WORDS] for w in t.split("-")}
     words = lex.words
     particles = words.connectors
     sports = bool(head_words & words.sport_words)
@@ -219,7 +231,8 @@ def read_article(text: str, title: str | None, lex: Lexicon) -> Article:
                     if lex.first_name(tok):
                         surnames.add(tokens[i + 1])
     if not sports:
-        sports = sum(1 for line in lines if line.table) >= SPORTS_MIN_SCORE_LINES
+        tables = sum(1 for line in lines if line.table and is_sports_table_line(line.tokens))
+        sports = tables >= SPORTS_MIN_SCORE_LINES
     prose = [t.lower() for line in lines if not line.caps for t in line.tokens]
     sports_prose = (
         len(set(prose[:SPORTS_PROSE_WINDOW]) & words.sports_prose_words) >= SPORTS_PROSE_MIN_WORDS
