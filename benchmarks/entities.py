@@ -49,6 +49,7 @@ SPAN_GROUPS = (
     "index_numbers",
     "caps_runs",
     "parentheses",
+    "date_words",
 )
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u201b": "'"})

@@ -134,6 +134,7 @@ class Words:
     legal_forms: frozenset[str]
     exchanges: frozenset[str]
     not_names: frozenset[str]
+    date_words_in_names: frozenset[str]
     wire_furniture: frozenset[str]
     credit_words: frozenset[str]
     media_nouns: frozenset[str]

@@ -115,7 +115,10 @@ class SpanFinder:
                 break  # "Czech President Vaclav Havel": two names around a title
             if nxt in ("The", "A", "An") and tokens[j - 1].endswith("."):
                 break  # "... posted on X. The company ...": a new sentence
-            if self.name_token(nxt) or self._club_day(tokens, start, j):
+            if self.name_token(nxt) or self._date_word_inside(tokens, j):
+                j += 1
+                continue
+            if self._club_day(tokens, start, j):
                 j += 1
                 continue
             if nxt == "&" and j + 1 < n and tokens[j + 1][:1].isupper():
@@ -127,6 +130,20 @@ class SpanFinder:
                 continue
             break
         return min(j, n)
+
+    def _date_word_inside(self, tokens: list[str], j: int) -> bool:
+        """ "Hwang Sun Hong", "Theresa May": a short day or month name inside a name, not
+        one that dates ("Belgium December 7", "Dec. 7")."""
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+        prev = tokens[j - 1]
+        return (
+            "date_words" not in self.disabled
+            and not prev.isupper()
+            and not self.lex.place(prev)  # "China Nov exports": a date after a place
+            and tokens[j] in self.words.date_words_in_names
+            and not nxt[:1].isdigit()
+            and nxt not in (".", "-")
+        )
 
     def _club_day(self, tokens: list[str], start: int, j: int) -> bool:
         """ "Sheffield Wednesday", "Italy I": on a sports page a day's name or a numeral after
