@@ -484,6 +484,8 @@ def _person_shaped(r: Reading) -> bool:
         and r.company is None
         and r.place < PLACE_MAJOR
         and not club_row
+        # "Washington Post", "John Lewis Partnership": a body named after a person or place.
+        and r.low_last not in r.lex.words.org_suffixes
     )
 
 

@@ -39,16 +39,26 @@ def short_form_parents(pool: Pool, lex: Lexicon) -> dict[str, str]:
     multi = sorted((k for k in pool.votes if " " in k), key=len, reverse=True)
     # Index the long names by their first and last words: linear, not singles x multis.
     by_edge: dict[str, list[str]] = defaultdict(list)
+    by_surname: dict[str, list[str]] = defaultdict(list)  # people by their surname's skeleton
     for long in multi:
         parts = long.split()
         by_edge[parts[0]].append(long)
         if parts[-1] != parts[0]:
             by_edge[parts[-1]].append(long)
+        if types.get(long) == "PERSON" and len(parts[-1]) >= MIN_VARIANT_LENGTH:
+            by_surname[_skeleton(parts[-1])[:3]].append(long)
     parents: dict[str, str] = {}
     for key in pool.votes:
         if " " in key:
             continue
         candidates = [long for long in by_edge.get(key, ()) if _short_form_of(key, long, pool, lex)]
+        if not candidates and len(key) >= MIN_VARIANT_LENGTH:
+            # "Zelenskyy" after "Volodymyr Zelenskiy": the surname in another spelling.
+            candidates = [
+                long
+                for long in by_surname.get(_skeleton(key)[:3], ())
+                if _close(_skeleton(key), _skeleton(long.split()[-1]))
+            ]
         if not candidates:
             continue
         # A surname names the person before any body that starts with it ("Biden" is Joe
