@@ -441,18 +441,24 @@ class SpanFinder:
     def _drop_common_words(
         self, words: list[str], start: int, prev: str
     ) -> tuple[list[str], int, str]:
-        """Other languages: a frequent word of the language opens or ends no name ("Jahr")."""
+        """Other languages: a frequent word of the language opens or ends no name ("Jahr",
+        "Die Deutsche Bank" -> "Deutsche Bank"), unless the words are a name we know."""
         lex, language = self.lex, self.language
 
         def common(word: str) -> bool:
-            return lex.common_in(word, language) and not lex.known(word)
+            # Surnames are often nouns there ("Jahr", "Koch"): only places, given names and
+            # companies count as known.
+            return lex.common_in(word, language) and not (
+                lex.place(word) or lex.first_name(word) or word in lex.gaz.orgs
+            )
 
-        whole = " ".join(words)
-        if lex.place(whole) or whole in lex.gaz.orgs or lex.demonym(whole):
-            return words, start, prev
-        while words and common(words[0]):
+        def known(part: list[str]) -> bool:
+            whole = " ".join(part)
+            return bool(lex.place(whole) or whole in lex.gaz.orgs or lex.demonym(whole))
+
+        while words and common(words[0]) and not known(words):
             prev, words, start = words[0], words[1:], start + 1
-        while words and common(words[-1]):
+        while words and common(words[-1]) and not known(words):
             words = words[:-1]
         return words, start, prev
 
