@@ -507,7 +507,9 @@ def build_sections() -> dict[str, list[str]]:
         "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
         "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
     }
-    names = set(places) | set(first) | orgs
+    # Given names stay in: "le", "la", "el" are given names too, and the tagger reads a
+    # frequent word before a surname as a given name in context.
+    names = set(places) | orgs
     for language in OTHER_LANGUAGES:
         sections[f"common_{language}"] = build_common_words(language, names)
     return sections

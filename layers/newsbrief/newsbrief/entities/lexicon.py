@@ -13,6 +13,7 @@ Three data files of the package, each loaded once per process:
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -29,6 +30,12 @@ LISTED_LANGUAGES = frozenset({"de", "fr", "es", "it", "nl", "pt"})
 # Weight of a place the gazetteer knows well (a country, a city of a million) or a little.
 PLACE_MAJOR = 4.0
 PLACE_MINOR = 2.0
+
+
+def fold(word: str) -> str:
+    """``word`` without accents, as the gazetteer lists names ("São Paulo" -> "Sao Paulo")."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +214,8 @@ class Lexicon:
 
     def place(self, name: str) -> float:
         """How much the gazetteer says ``name`` is a place (0 = not at all)."""
+        if not name.isascii():
+            name = fold(name)  # the gazetteer spells "España" as "Espana" too
         gaz = self.gaz
         if name in gaz.aliases or name in gaz.places_major or name in gaz.nations:
             return PLACE_MAJOR
@@ -240,11 +249,15 @@ class Lexicon:
 
     def person_name(self, word: str) -> bool:
         """Whether the name lists know ``word`` as a first or last name."""
+        if not word.isascii():
+            word = fold(word)
         gaz = self.gaz
         return word in gaz.first_strong or word in gaz.first or word in gaz.last
 
     def first_name(self, word: str) -> bool:
         """Whether ``word`` is a known given name."""
+        if not word.isascii():
+            word = fold(word)
         return word in self.gaz.first_strong or word in self.gaz.first
 
     def known(self, word: str) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .context import Span, listed_company, match_side
+from ..language import stop_words
 from .lexicon import Lexicon
 from .tokens import SENTENCE_END, Article, Line, is_name_token, is_word
 
@@ -441,24 +442,35 @@ class SpanFinder:
     def _drop_common_words(
         self, words: list[str], start: int, prev: str
     ) -> tuple[list[str], int, str]:
-        """Other languages: a frequent word of the language opens or ends no name ("Jahr",
-        "Die Deutsche Bank" -> "Deutsche Bank"), unless the words are a name we know."""
+        """Other languages: a function word or a frequent word of the language opens or ends
+        no name ("Le Monde", "Jahr", "Die Deutsche Bank" -> "Deutsche Bank"), unless the words
+        are a name we know or a frequent word is a given name or a surname beside one
+        ("Emmanuel Macron")."""
         lex, language = self.lex, self.language
+        stops = stop_words(language)
+
+        def function(word: str) -> bool:
+            return word.lower() in stops
 
         def common(word: str) -> bool:
-            # Surnames are often nouns there ("Jahr", "Koch"): only places, given names and
-            # companies count as known.
-            return lex.common_in(word, language) and not (
-                lex.place(word) or lex.first_name(word) or word in lex.gaz.orgs
+            return function(word) or lex.common_in(word, language) and not (
+                lex.place(word) or word in lex.gaz.orgs
             )
 
         def known(part: list[str]) -> bool:
             whole = " ".join(part)
             return bool(lex.place(whole) or whole in lex.gaz.orgs or lex.demonym(whole))
 
+        def given_name_pair(given: str, other: str) -> bool:
+            return not function(given) and not function(other) and lex.first_name(given)
+
         while words and common(words[0]) and not known(words):
+            if len(words) == 2 and given_name_pair(words[0], words[1]):
+                break  # "Emmanuel Macron", "Pedro Sánchez"
             prev, words, start = words[0], words[1:], start + 1
         while words and common(words[-1]) and not known(words):
+            if len(words) > 1 and given_name_pair(words[-2], words[-1]):
+                break
             words = words[:-1]
         return words, start, prev
 
