@@ -424,6 +424,9 @@ def build_common_words(language: str, names: set[str]) -> list[str]:
 # A name that is also a very common English word ("The", "Will", "Best", a Turkish town "Of")
 # is only a name in context; as a gazetteer hit it would mostly be wrong.
 COMMON_WORD_ZIPF = 4.3
+# Words from this frequency on ("securities" 4.2, "prevention" 4.3, "advisers" 3.6) are
+# ordinary words inside an official name; company names below it ("gazprom" 2.6) are not.
+MID_WORD_ZIPF = 3.5
 # Population from which a place named like a frequent word is still kept.
 COMMON_PLACE_MIN_POPULATION = 100_000
 # Population above which a place is "major": known well enough to win over a name reading.
@@ -505,7 +508,8 @@ def build_sections() -> dict[str, list[str]]:
         "languages": sorted(build_languages()),
         "function_words": sorted(function_words),
         "vocab_common": sorted(w for w, z in vocab.items() if z >= COMMON_WORD_ZIPF),
-        "vocab": sorted(w for w, z in vocab.items() if z < COMMON_WORD_ZIPF),
+        "vocab_mid": sorted(w for w, z in vocab.items() if MID_WORD_ZIPF <= z < COMMON_WORD_ZIPF),
+        "vocab": sorted(w for w, z in vocab.items() if z < MID_WORD_ZIPF),
     }
     # Given names stay in: "le", "la", "el" are given names too, and the tagger reads a
     # frequent word before a surname as a given name in context.

@@ -209,7 +209,7 @@ def team_plural(r: Reading, votes: Votes) -> bool:
         r.multi
         and bool(r.lex.place(" ".join(r.words[:-1])))
         and r.low_last.endswith("s")
-        and r.low_last in r.lex.gaz.vocab
+        and r.lex.rarer_word(r.low_last)
     )
 
 

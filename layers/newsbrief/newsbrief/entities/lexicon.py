@@ -52,6 +52,7 @@ class Gazetteer:
     last: frozenset[str]
     function_words: frozenset[str]  # "the", "this", "each": never part of a name
     vocab_common: frozenset[str]
+    vocab_mid: frozenset[str]  # Zipf 3.5 to 4.3: "securities", "advisers"
     vocab: frozenset[str]
     # Listed companies: typed ORG on sight, or only in company context (ambiguous words).
     orgs: frozenset[str]
@@ -102,6 +103,7 @@ def load_gazetteer() -> Gazetteer:
         last=names("last"),
         function_words=names("function_words"),
         vocab_common=names("vocab_common"),
+        vocab_mid=names("vocab_mid"),
         vocab=names("vocab"),
         orgs=names("orgs"),
         orgs_cued=names("orgs_cued"),
@@ -271,7 +273,19 @@ class Lexicon:
     def english_word(self, word: str) -> bool:
         """Any word of English's 60,000 most frequent."""
         low = word.lower()
-        return low in self.gaz.vocab_common or low in self.gaz.vocab
+        gaz = self.gaz
+        return low in gaz.vocab_common or low in gaz.vocab_mid or low in gaz.vocab
+
+    def rarer_word(self, word: str) -> bool:
+        """An English word of the vocabulary below Zipf 4.3 ("despite" is common, "hosts"
+        rarer); beyond ~30,000 words the list holds many names too."""
+        low = word.lower()
+        return low in self.gaz.vocab_mid or low in self.gaz.vocab
+
+    def frequent(self, word: str) -> bool:
+        """An English word of Zipf 3.5 or more ("securities", "advisers"; not "gazprom")."""
+        low = word.lower()
+        return low in self.gaz.vocab_common or low in self.gaz.vocab_mid
 
     def common_in(self, word: str, language: str) -> bool:
         """A frequent word of ``language`` (lower-cased), for the languages listed."""

@@ -219,7 +219,7 @@ class SpanFinder:
             return False
         if lex.demonym(word):
             return True
-        return lex.english_word(word) and not lex.known(word) and word not in lex.gaz.orgs
+        return lex.frequent(word) and not lex.known(word) and word not in lex.gaz.orgs
 
     def _org_head(self, head: list[str]) -> bool:
         low_first, low_last = _lower(head[0]), _lower(head[-1])
@@ -425,7 +425,7 @@ class SpanFinder:
             return True  # "Drugmakers Pfizer ...": the plural of an ordinary word
         if low in article.lower_words:
             return True  # the article itself writes it in lower case
-        if rare and low in lex.gaz.vocab and head not in article.mid_caps:
+        if rare and lex.rarer_word(low) and head not in article.mid_caps:
             if len(words) > 1 and _lower(words[-1]) in vocab.org_suffixes:
                 return False  # "Samsung Electronics", "Hanwha Group": a firm's first word
             if (
