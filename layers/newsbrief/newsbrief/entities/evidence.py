@@ -453,11 +453,6 @@ def loc_suffix(r: Reading, votes: Votes) -> bool:
     return r.multi and (r.low_last in words.loc_suffixes or r.low_first in words.loc_prefixes)
 
 
-def demonym_first(r: Reading, votes: Votes) -> bool:
-    """ "Italian Open", "French Revolution": a nationality opening a name, nothing else."""
-    return r.multi and not votes and r.lex.demonym(r.first)
-
-
 # -- people ---------------------------------------------------------------------------------
 
 
@@ -541,7 +536,8 @@ def lone_given_name(r: Reading, votes: Votes) -> bool:
 
 def age_after(r: Reading, votes: Votes) -> bool:
     """ "Salem Bitar, 34, ...": an age after a name."""
-    return r.nxt == "," and r.nxt2[:1].isdigit() and len(r.nxt2) <= 2
+    age = r.nxt2.rstrip(",")  # the tokenizer keeps a number's comma: "34,"
+    return r.nxt == "," and age.isdigit() and len(age) <= 2
 
 
 def credit_name(r: Reading, votes: Votes) -> bool:
@@ -673,7 +669,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("team_plural", team_plural),
     ("scorer_in_parentheses", scorer_in_parentheses),
     ("loc_suffix", loc_suffix),
-    ("demonym_first", demonym_first),
     ("title_before", title_before),
     ("initial_first", initial_first),
     ("first_name_strong", first_name_strong),
@@ -809,7 +804,18 @@ class Evidence:
 
     def vote(self, reading: Reading, rules: tuple[tuple[str, Rule], ...] = RULES) -> Votes:
         """The votes of every enabled rule that holds, in order."""
+        return self.run(reading, rules)[0]
+
+    def fired(self, reading: Reading, rules: tuple[tuple[str, Rule], ...] = RULES) -> list[str]:
+        """The names of the enabled rules that hold, in order (what a tuner or a test reads)."""
+        return self.run(reading, rules)[1]
+
+    def run(
+        self, reading: Reading, rules: tuple[tuple[str, Rule], ...] = RULES
+    ) -> tuple[Votes, list[str]]:
+        """Run the enabled rules in order: the votes, and the names of the rules that held."""
         votes: Votes = {}
+        held: list[str] = []
         cues = self.lex.cues
         for name, rule in rules:
             cue = cues[name]
@@ -817,7 +823,8 @@ class Evidence:
                 continue
             if rule(reading, votes):
                 votes[cue.type] = votes.get(cue.type, 0.0) + cue.weight
-        return votes
+                held.append(name)
+        return votes, held
 
     def caps_mention(self, span: Span) -> Mention | None:
         """A run in capitals as a mention: a venue ("AT BOSTON"), or typed by its first

@@ -207,7 +207,9 @@ class SpanFinder:
 
     def _index_number(self, tokens: list[str], start: int, j: int) -> bool:
         number = tokens[j]
-        return number.isdigit() and self.lex.index(" ".join([*tokens[start:j], number]))
+        return number.isdigit() and any(
+            self.lex.index(" ".join([*tokens[k:j], number])) for k in range(start, j)
+        )  # "The FTSE 100": the index may follow an opener the next step cuts
 
     def _ordinary_name_word(self, word: str) -> bool:
         """An English word inside a body's name ("Food", "Securities", "American"), not a
