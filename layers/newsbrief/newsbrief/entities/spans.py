@@ -96,13 +96,17 @@ class SpanFinder:
                 yield from self.trimmed(line, i, end)
             i = end
 
+    def _named(self, word: str) -> bool:
+        lex = self.lex
+        return bool(lex.place(word) or lex.demonym(word) or word in lex.gaz.orgs)
+
     def _caps_run(self, words: list[str]) -> bool:
         """Ordinary words in capitals inside a line: a heading ("BEAUTY BUMP. Online ...")."""
         return (
             "caps_runs" not in self.disabled
             and len(words) > 1
             and all(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
-            and all(self.lex.english_word(w) and not self.lex.known(w.title()) for w in words)
+            and all(self.lex.english_word(w) and not self._named(w.title()) for w in words)
             and _lower(words[-1]) not in self.words.org_suffixes  # "PROTECTION AGENCY"
         )
 
@@ -181,9 +185,12 @@ class SpanFinder:
         nxt = tokens[j]
         head = tokens[start:j]
         official = "official_names" not in self.disabled
-        if (nxt == "of" or official and nxt in HEAD_JOINERS) and self._joins(head, nxt):
+        inside = official and nxt == "of" and self._inside_official_name(tokens, start, j)
+        if (nxt == "of" or official and nxt in HEAD_JOINERS) and (
+            inside or self._joins(head, nxt)
+        ):
             k = j + 1
-            if official and k < n and tokens[k] == "the" and self._org_head(head):
+            if official and k < n and tokens[k] == "the" and (inside or self._org_head(head)):
                 k += 1  # "Committee for the Salvation of the People", "Office of the ..."
             if k < n and self.name_token(tokens[k]):
                 if nxt == "of" or self._ordinary_name_word(tokens[k]):
@@ -200,8 +207,9 @@ class SpanFinder:
             last = _lower(tail[-1])
             if last in words.org_heads or last in words.org_suffixes:
                 return tail_end  # "Food and Drug Administration"
-            inside = self._inside_official_name(tokens, start, j)
-            if inside and all(self._ordinary_name_word(w) for w in tail):
+            if self._inside_official_name(tokens, start, j) and all(
+                self._ordinary_name_word(w) for w in tail
+            ):
                 return tail_end  # "Disease Control and Prevention"
         return j
 

@@ -46,6 +46,9 @@ _AGENCY_CREDIT = re.compile(
     r"\((?P<agency>[A-Z][A-Za-z&.\- ]{1,30})\)(?P<dash>\s*[-\u2013\u2014]+)?\s"
 )
 _DATELINE_DATE = re.compile(r",?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*$")
+# What may come before a credit without places: nothing, a byline ("By Ross Kerber") or the
+# end of an editor's note ("(Updates with comment)").
+_DATELINE_LEAD = re.compile(r"(?:^\s*|\)\s*|\bBy(?:\s+[A-Z][\w.'\-]*){1,4}\s*)$")
 _DATELINE_PLACES = re.compile(
     r"(?P<places>[A-Z][A-Z.'\-]*(?:\s+[A-Z][A-Z.'\-]*)*(?:\s*/\s*[A-Z][A-Z.'\-]*(?:\s+[A-Z][A-Z.'\-]*)*)*)"
     r"(?:\s*,\s*(?P<region>[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*){0,2}))?$"
@@ -162,6 +165,8 @@ def read_dateline(text: str) -> Dateline | None:
                 places.append(found.group("region").strip())
         if credit.group("dash") is None and not places:
             continue  # "(Reuter) Statistics" credits only after a place in capitals
+        if not places and not _DATELINE_LEAD.search(head):
+            continue  # "The deal (AICC) - ...": a parenthesis in a sentence
         before = head[: found.start()] if found and places else head
         rest = [before, text[credit.end() :]]
         return Dateline(places, [credit.group("agency").strip()], rest)
