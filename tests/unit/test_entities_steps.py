@@ -226,8 +226,8 @@ def test_a_title_alone_is_no_name() -> None:
 
 
 def test_ordinary_words_in_capitals_inside_a_line_are_a_heading() -> None:
-    text = "BEAUTY BUMP. Online retailer Wexfield Group is riding the wave."
-    assert not any(e.name == "Beauty Bump" for e in find_entities(text))
+    text = "LESS RECYCLING NEEDED. Online retailer Wexfield Group is riding the wave."
+    assert not any("Recycling" in e.name for e in find_entities(text))
     assert ("ORGANIZATION", "Wexfield Group") in found(text)
 
 

@@ -100,6 +100,13 @@ class SpanFinder:
         lex = self.lex
         return bool(lex.place(word) or lex.demonym(word) or word in lex.gaz.orgs)
 
+    def _person_shaped_caps(self, words: list[str]) -> bool:
+        """ "AVRIL HAINES": a given name and a word that is not a frequent one."""
+        lex = self.lex
+        return any(
+            lex.first_name(a.title()) and not lex.common(b) for a, b in zip(words, words[1:])
+        )
+
     def _caps_run(self, words: list[str]) -> bool:
         """Ordinary words in capitals inside a line: a heading ("BEAUTY BUMP. Online ...")."""
         return (
@@ -107,6 +114,7 @@ class SpanFinder:
             and len(words) > 1
             and all(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words)
             and all(self.lex.english_word(w) and not self._named(w.title()) for w in words)
+            and not self._person_shaped_caps(words)
             and _lower(words[-1]) not in self.words.org_suffixes  # "PROTECTION AGENCY"
         )
 
