@@ -273,13 +273,18 @@ def build_entities(pool: Pool, lex: Lexicon, venues: list[str] | None = None) ->
     return entities
 
 
+def _coded(surface: str) -> bool:
+    """A name in capitals that is written so: "COVID-19", "S&P 500", "A350"."""
+    return any(c.isdigit() or c == "&" for c in surface)
+
+
 def canonical_name(surfaces: list[str], kind: EntityType, lex: Lexicon) -> str:
     """The entity's name: its longest full form as written in mixed case.
 
     Forms in capitals are used only when there is no other ("GENEVA" -> "Geneva"), and a
     country seen only as "U.S." is still named "United States".
     """
-    mixed = [s for s in surfaces if not s.isupper() or len(s) <= 4]
+    mixed = [s for s in surfaces if not s.isupper() or len(s) <= 4 or _coded(s)]
     pool = mixed or [lex.proper(s) for s in surfaces]
     name = max(pool, key=lambda s: (len(s.split()), len(s), s))
     if kind == "LOCATION":
