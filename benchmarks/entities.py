@@ -212,7 +212,9 @@ def main() -> int:
     chosen = list(SETS) if args.set == "both" else [args.set]
     missing = [str(SETS[n]) for n in chosen if not SETS[n].exists()]
     if missing:
-        print(f"evaluation set(s) absent: {', '.join(missing)}; nothing to measure", file=sys.stderr)
+        print(
+            f"evaluation set(s) absent: {', '.join(missing)}; nothing to measure", file=sys.stderr
+        )
         return 2
     sets = {n: load_docs(SETS[n], args.half) for n in chosen}
 

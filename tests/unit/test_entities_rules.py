@@ -47,8 +47,18 @@ def reading_of(text: str, surface: str, language: str = "en") -> tuple[Evidence,
 
 CASES: list[tuple[str, str, str, bool]] = [
     # listed companies
-    ("listed_company_multiword", "Bond traders at Goldman Sachs expect cuts.", "Goldman Sachs", True),
-    ("listed_company_multiword", "Bond traders at Harlow Quint expect cuts.", "Harlow Quint", False),
+    (
+        "listed_company_multiword",
+        "Bond traders at Goldman Sachs expect cuts.",
+        "Goldman Sachs",
+        True,
+    ),
+    (
+        "listed_company_multiword",
+        "Bond traders at Harlow Quint expect cuts.",
+        "Harlow Quint",
+        False,
+    ),
     ("listed_company_named_like_person", "Ford cut its forecast on Monday.", "Ford", True),
     (
         "listed_company_named_like_person",
@@ -241,9 +251,11 @@ ALL_RULES = dict(RULES) | dict(CAPS_RULES)
 def test_rule(rule: str, text: str, surface: str, holds: bool) -> None:
     evidence, reading = reading_of(text, surface)
     rules = CAPS_RULES if rule.startswith("caps_") else RULES
-    fired = evidence.fired(reading, rules) if not rule.startswith("caps_") else [
-        name for name, check in rules if check(reading, {})
-    ]
+    fired = (
+        evidence.fired(reading, rules)
+        if not rule.startswith("caps_")
+        else [name for name, check in rules if check(reading, {})]
+    )
     assert (rule in fired) == holds, fired
 
 

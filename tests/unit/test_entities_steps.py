@@ -128,15 +128,23 @@ def test_name_particles_join(text: str, surface: str) -> None:
 @pytest.mark.parametrize(
     ("text", "surface"),
     [
-        ("The U.S. Centers for Disease Control and Prevention said so.",
-         "U.S. Centers for Disease Control and Prevention"),
+        (
+            "The U.S. Centers for Disease Control and Prevention said so.",
+            "U.S. Centers for Disease Control and Prevention",
+        ),
         ("The U.S. Food and Drug Administration approved it.", "U.S. Food and Drug Administration"),
-        ("Data from the General Administration of Customs showed it.",
-         "General Administration of Customs"),
-        ("The National Committee for the Salvation of the People met.",
-         "National Committee for the Salvation of the People"),
-        ("The U.S. Securities and Exchange Commission sued.",
-         "U.S. Securities and Exchange Commission"),
+        (
+            "Data from the General Administration of Customs showed it.",
+            "General Administration of Customs",
+        ),
+        (
+            "The National Committee for the Salvation of the People met.",
+            "National Committee for the Salvation of the People",
+        ),
+        (
+            "The U.S. Securities and Exchange Commission sued.",
+            "U.S. Securities and Exchange Commission",
+        ),
     ],
 )
 def test_official_names_go_on_across_of_for_and(text: str, surface: str) -> None:

@@ -62,8 +62,9 @@ def tag_entities(
     title: str | None = None,
     disabled: Collection[str] = (),
 ) -> list[Entity]:
-    """:func:`find_entities` with some rule groups switched off (``disabled``), to measure
-    what each adds (see ``benchmarks/entities.py --ablate``).
+    """:func:`find_entities` with the rule groups named in ``disabled`` switched off.
+
+    The benchmark measures what each group adds this way (``benchmarks/entities.py --ablate``).
     """
     if not isinstance(text, str):
         raise InvalidInput("text must be a string")
@@ -115,7 +116,6 @@ def _tag(
                 mentions.append(Mention(reading.surface, votes, needs_parent=reading.needs_parent))
     article.names.update(m.surface.upper() for m in mentions if not m.caps)
     for line in caps_lines:
-        for span, mention in finder.caps(line, evidence.caps_mention):
-            mentions.append(mention)
+        mentions.extend(mention for _, mention in finder.caps(line, evidence.caps_mention))
     venues = [m.surface for m in mentions if m.venue]
     return build_entities(pool_mentions(mentions), lex, venues)

@@ -26,8 +26,10 @@ CREDIT_WINDOW = 8
 
 @dataclass(slots=True)
 class Span:
-    """Tokens ``line.tokens[start:end]`` as a candidate name; ``prev`` is the word before it
-    (a title or opener the candidate step cut off, or the token before the span).
+    """Tokens ``line.tokens[start:end]`` as a candidate name.
+
+    ``prev`` is the word before it: a title or opener the candidate step cut off, or the token
+    before the span.
     """
 
     line: Line
@@ -37,14 +39,17 @@ class Span:
 
     @property
     def tokens(self) -> list[str]:
+        """The tokens of the span's line."""
         return self.line.tokens
 
     @property
     def words(self) -> list[str]:
+        """The span's tokens."""
         return self.line.tokens[self.start : self.end]
 
     @property
     def surface(self) -> str:
+        """The span as written, its tokens joined by spaces."""
         return " ".join(self.words)
 
     def after(self, offset: int = 0) -> str:
@@ -91,8 +96,9 @@ def match_side(span: Span, article: Article, lex: Lexicon) -> bool:
 
 
 def company_context(span: Span, lex: Lexicon) -> bool:
-    """Whether the words around the span speak of a company ("Apple said", "shares of Apple",
-    "Apple's chief executive", a ticker "Target (NYSE: TGT)").
+    """Whether the words around the span speak of a company.
+
+    "Apple said", "shares of Apple", "Apple's chief executive", a ticker "Target (NYSE: TGT)".
     """
     words = lex.words
     nxt, nxt2 = span.after(0), span.after(1)
@@ -142,8 +148,9 @@ def listed_company(span: Span, article: Article, lex: Lexicon) -> CompanyReading
 
 
 def in_credit(span: Span, lex: Lexicon) -> bool:
-    """Whether the span is a name in a wire credit: "(Reporting by Jane Doe and Li Wei;
-    Editing by Sam Holmes)", "Writing by ...", "Compiled by ...".
+    """Whether the span is a name in a wire credit.
+
+    "(Reporting by Jane Doe and Li Wei; Editing by Sam Holmes)", "Writing by ...".
     """
     credits = lex.words.credit_words
     tokens = span.tokens
@@ -157,8 +164,11 @@ def in_credit(span: Span, lex: Lexicon) -> bool:
 
 
 def in_photo_credit(span: Span, article: Article) -> bool:
-    """Whether the span is the photographer of a picture credit: "REUTERS / Jason Lee",
-    "Lehtikuva / Roni Rekomaa / via REUTERS" (the agency is one the datelines credit)."""
+    """Whether the span is the photographer of a picture credit.
+
+    "REUTERS / Jason Lee", "Lehtikuva / Roni Rekomaa / via REUTERS"; the agency is one the
+    article's datelines credit.
+    """
     agencies = article.agencies
     if span.prev == "/" and span.before(2).upper() in agencies:
         return True

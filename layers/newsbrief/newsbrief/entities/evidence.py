@@ -88,15 +88,18 @@ class Reading:
 
     @property
     def in_parens(self) -> bool:
+        """Whether the span sits inside parentheses."""
         span = self.span
         return span.start < len(span.line.depth) and span.line.depth[span.start] > 0
 
     @property
     def multi(self) -> bool:
+        """Whether the span has more than one word."""
         return len(self.words) > 1
 
     @property
     def sports(self) -> bool:
+        """Whether the article is a sports desk's page."""
         return self.article.sports
 
     def row(self) -> bool:
@@ -122,27 +125,26 @@ class Mention:
     venue: bool = False
 
 
-
 # -- listed companies ---------------------------------------------------------------------
 
 
 def listed_company_multiword(r: Reading, votes: Votes) -> bool:
-    """ "Goldman Sachs", "Morgan Stanley": a listed company's name, beating given names."""
+    """A listed company's name, beating given names ("Goldman Sachs", "Morgan Stanley")."""
     return r.company == "listed_company_multiword"
 
 
 def listed_company_named_like_person(r: Reading, votes: Votes) -> bool:
-    """ "Ford", "Pearson": a company unless the article names a person with the word."""
+    """A company unless the article names a person with the word ("Ford", "Pearson")."""
     return r.company == "listed_company_named_like_person"
 
 
 def listed_company_on_sight(r: Reading, votes: Votes) -> bool:
-    """ "Nvidia", "Pfizer": a listed company on sight."""
+    """A listed company on sight ("Nvidia", "Pfizer")."""
     return r.company == "listed_company"
 
 
 def listed_company_in_context(r: Reading, votes: Votes) -> bool:
-    """ "Apple said", "shares of Target": a company named like a word, in company context."""
+    """A company named like a word, in company context ("Apple said", "shares of Target")."""
     return r.company == "listed_company_in_context"
 
 
@@ -150,12 +152,12 @@ def listed_company_in_context(r: Reading, votes: Votes) -> bool:
 
 
 def match_side_one_word(r: Reading, votes: Votes) -> bool:
-    """ "Leeds beat Arsenal 3-0": a side of a result, over its city's place reading."""
+    """A side of a result, over its city's place reading ("Leeds beat Arsenal 3-0")."""
     return not r.multi and match_side(r.span, r.article, r.lex)
 
 
 def match_side_words(r: Reading, votes: Votes) -> bool:
-    """ "Aston Villa drew 1-1 with Leeds": a side of a result, not over a full person's name."""
+    """A side of a result, not over a full person's name ("Aston Villa drew 1-1 with Leeds")."""
     return r.multi and match_side(r.span, r.article, r.lex)
 
 
@@ -179,8 +181,10 @@ def club_city_minor(r: Reading, votes: Votes) -> bool:
 
 
 def team_in_game_report(r: Reading, votes: Votes) -> bool:
-    """In a game report ("... threw for 193 yards as Oklahoma beat Baylor") a place that is
-    no country stands for its team, and "Kansas State" for a university's."""
+    """In a game report a place that is no country stands for its team.
+
+    "... threw for 193 yards as Oklahoma beat Baylor"; "Kansas State" is a university's team.
+    """
     if r.sports or not r.article.sports_prose or r.lex.country(r.plain):
         return False
     if r.prev_low in ("in", "at", "near", "outside", "from") or r.prev_low == ",":
@@ -194,7 +198,7 @@ def team_in_game_report(r: Reading, votes: Votes) -> bool:
 
 
 def club_named_after_city(r: Reading, votes: Votes) -> bool:
-    """ "Real Madrid", "Hansa Rostock": a club named after its city."""
+    """A club named after its city ("Real Madrid", "Hansa Rostock")."""
     return (
         r.sports
         and r.multi
@@ -204,7 +208,7 @@ def club_named_after_city(r: Reading, votes: Votes) -> bool:
 
 
 def team_plural(r: Reading, votes: Votes) -> bool:
-    """ "Dallas Cowboys", "Chicago Bulls": a place and a plural noun make a team."""
+    """A place and a plural noun make a team ("Dallas Cowboys", "Chicago Bulls")."""
     return (
         r.multi
         and bool(r.lex.place(" ".join(r.words[:-1])))
@@ -214,12 +218,12 @@ def team_plural(r: Reading, votes: Votes) -> bool:
 
 
 def scorer_in_parentheses(r: Reading, votes: Votes) -> bool:
-    """ "Leverkusen 2 (Kirsten 18th, Ramelow 56th)": the scorers of a goal list."""
+    """The scorers of a goal list ("Leverkusen 2 (Kirsten 18th, Ramelow 56th)")."""
     return r.in_parens and bool(_ORDINAL.fullmatch(r.nxt.rstrip(",.;")))
 
 
 def scorer_line(r: Reading, votes: Votes) -> bool:
-    """ "Scorers: Sheringham 23, Vialli 45": a lone name in a scorers line."""
+    """A lone name in a scorers line ("Scorers: Sheringham 23, Vialli 45")."""
     return not r.multi and not r.acronym and r.scorers
 
 
@@ -246,7 +250,7 @@ def row_player(r: Reading, votes: Votes) -> bool:
 
 
 def result_line_team(r: Reading, votes: Votes) -> bool:
-    """ "Chelsea 2 Bolton 1": the two sides of a results line are teams."""
+    """The two sides of a results line are teams ("Chelsea 2 Bolton 1")."""
     return _table_row(r) and not (r.article.individual or r.scorers) and r.score_line
 
 
@@ -261,7 +265,7 @@ def row_person_name(r: Reading, votes: Votes) -> bool:
 
 
 def row_team(r: Reading, votes: Votes) -> bool:
-    """ "Uzbekistan 1 1 0 0 2 0 3": a standings row of a team sport, when nothing surer."""
+    """A standings row of a team sport, when nothing surer ("Uzbekistan 1 1 0 0 2 0 3")."""
     return (
         _table_row(r)
         and not (r.article.individual or r.scorers or r.score_line)
@@ -275,7 +279,7 @@ def row_team(r: Reading, votes: Votes) -> bool:
 
 
 def demonym(r: Reading, votes: Votes) -> bool:
-    """ "German", "Kurds", "Tamil", "Sunni": nationalities, peoples, faiths, languages."""
+    """Nationalities, peoples, faiths, languages ("German", "Kurds", "Tamil", "Sunni")."""
     return r.lex.demonym(r.plain)
 
 
@@ -290,12 +294,12 @@ def place_minor(r: Reading, votes: Votes) -> bool:
 
 
 def compass_place(r: Reading, votes: Votes) -> bool:
-    """ "North Korea", "Southern California": a compass word before a place."""
+    """A compass word before a place ("North Korea", "Southern California")."""
     return r.multi and r.low_first in r.lex.words.compass and bool(r.lex.place(_rest(r)))
 
 
 def compass_demonym(r: Reading, votes: Votes) -> bool:
-    """ "South African", "Southern European": a compass word before a nationality."""
+    """A compass word before a nationality ("South African", "Southern European")."""
     rest = _rest(r)
     return (
         r.multi
@@ -310,12 +314,12 @@ def _rest(r: Reading) -> str:
 
 
 def disease(r: Reading, votes: Votes) -> bool:
-    """ "Ebola", "COVID-19", "HIV": a disease's name (ICD-10-CM)."""
+    """A disease's name (ICD-10-CM) ("Ebola", "COVID-19", "HIV")."""
     return r.surface in r.lex.gaz.diseases
 
 
 def disease_in_context(r: Reading, votes: Votes) -> bool:
-    """ "Parkinson's disease", "Zika virus": a name that is a disease beside a disease word."""
+    """A name that is a disease beside a disease word ("Parkinson's disease", "Zika virus")."""
     possessive = r.nxt in APOSTROPHES and r.nxt2.lower() == "s"
     nxt = (r.span.after(2) if possessive else r.nxt).lower()
     known = r.surface in r.lex.gaz.diseases_cued or r.surface in r.lex.gaz.diseases
@@ -323,14 +327,12 @@ def disease_in_context(r: Reading, votes: Votes) -> bool:
 
 
 def stock_index(r: Reading, votes: Votes) -> bool:
-    """ "S&P 500", "FTSE 100", "Dow Jones", "Nikkei": a stock index."""
+    """A stock index ("S&P 500", "FTSE 100", "Dow Jones", "Nikkei")."""
     return r.lex.index(r.surface)
 
 
 def compound_name(r: Reading, votes: Votes) -> bool:
-    """ "Berlin-based", "U.S.-owned", "pro-Israeli", "Honda-powered": a compound built on a
-    name is OTHER as a whole.
-    """
+    """A compound built on a name is OTHER as a whole ("Berlin-based", "pro-Israeli")."""
     if "-" not in r.surface or r.multi or is_name_token(r.surface, r.lex.words.connectors):
         return False
     parts = r.surface.split("-")
@@ -351,19 +353,17 @@ _MODEL = re.compile(r"(?=.*\d)[A-Za-z][A-Za-z0-9-]*")
 
 
 def model_number(r: Reading, votes: Votes) -> bool:
-    """ "A350", "Hayabusa2", "COP26", "F1": letters and digits in one word name a product,
-    a model or an event."""
+    """Letters and digits in one word name a product, model or event ("A350", "COP26")."""
     return not r.multi and bool(_MODEL.fullmatch(r.surface))
 
 
 def credited_agency(r: Reading, votes: Votes) -> bool:
-    """ "Reuters", "REUTERS": the news agency the article's dateline credits."""
+    """The news agency the article's dateline credits ("Reuters", "REUTERS")."""
     return r.surface.upper() in r.article.agencies
 
 
 def company_noun_before(r: Reading, votes: Votes) -> bool:
-    """ "bank JPMorgan", "brokerage Robinhood", "drugmaker Pfizer": a company's kind before
-    its name."""
+    """A company's kind before its name ("bank JPMorgan", "drugmaker Pfizer")."""
     prev = r.span.prev
     return prev[:1].islower() and (
         prev.lower() in r.lex.words.company_nouns or prev.lower().endswith("maker")
@@ -371,9 +371,7 @@ def company_noun_before(r: Reading, votes: Votes) -> bool:
 
 
 def media_noun_beside(r: Reading, votes: Votes) -> bool:
-    """ "state news agency BNA", "Anadolu news agency", "broadcaster RTL": a news
-    organization named beside its kind.
-    """
+    """A news organization named beside its kind ("news agency BNA", "broadcaster RTL")."""
     media = r.lex.words.media_nouns
     return r.prev_low in media or (r.nxt.lower() == "news" and r.nxt2.lower() in media)
 
@@ -382,13 +380,13 @@ def media_noun_beside(r: Reading, votes: Votes) -> bool:
 
 
 def event_name(r: Reading, votes: Votes) -> bool:
-    """ "World Cup", "Hurricane Milton", "Clean Water Act": events, competitions, laws."""
+    """Events, competitions, laws ("World Cup", "Hurricane Milton", "Clean Water Act")."""
     words = r.lex.words
     return r.multi and (r.low_last in words.event_suffixes or r.low_first in words.event_prefixes)
 
 
 def event_numbered(r: Reading, votes: Votes) -> bool:
-    """ "World War Two", "Super Bowl XXX": an event with its ordinal."""
+    """An event with its ordinal ("World War Two", "Super Bowl XXX")."""
     words = r.lex.words
     return (
         len(r.words) > 2
@@ -399,34 +397,32 @@ def event_numbered(r: Reading, votes: Votes) -> bool:
 
 
 def org_suffix(r: Reading, votes: Votes) -> bool:
-    """ "Siemens Energy AG", "Bank of Japan", "Labour Party": a body's last word."""
+    """A body's last word ("Siemens Energy AG", "Bank of Japan", "Labour Party")."""
     words = r.lex.words
     return r.multi and r.low_last in words.org_suffixes and r.low_last not in words.team_suffixes
 
 
 def team_suffix(r: Reading, votes: Votes) -> bool:
-    """ "Leeds United", "Bristol Rovers": a club's last word (weaker: "Mexico City")."""
+    """A club's last word (weaker: "Mexico City") ("Leeds United", "Bristol Rovers")."""
     return r.multi and r.low_last in r.lex.words.team_suffixes
 
 
 def org_prefix_of(r: Reading, votes: Votes) -> bool:
-    """ "Bank of America", "Ministry of Defence": a body's first word and "of"."""
+    """A body's first word and "of" ("Bank of America", "Ministry of Defence")."""
     return r.low_first in r.lex.words.org_prefixes and "of" in r.words
 
 
 def org_head_of(r: Reading, votes: Votes) -> bool:
-    """ "Reserve Bank of India", "Council of Economic Advisers": a body's head before "of"."""
+    """A body's head before "of" ("Reserve Bank of India", "Council of Economic Advisers")."""
     words = r.lex.words
     return any(
-        r.words[k + 1] == "of"
-        and (w.lower() in words.org_heads or w.lower() in words.org_suffixes)
+        r.words[k + 1] == "of" and (w.lower() in words.org_heads or w.lower() in words.org_suffixes)
         for k, w in enumerate(r.words[:-1])
     )
 
 
 def org_word_alone(r: Reading, votes: Votes) -> bool:
-    """ "the Senate", "Congress", "the Cabinet": a body's head word alone, capitalized
-    mid-sentence."""
+    """A body's head word alone, capitalized mid-sentence ("the Senate", "Congress")."""
     return (
         not r.multi
         and r.low_first in r.lex.words.institutions
@@ -437,18 +433,18 @@ def org_word_alone(r: Reading, votes: Votes) -> bool:
 
 
 def ampersand_firm(r: Reading, votes: Votes) -> bool:
-    """ "Calder & Finch", "Procter & Gamble": firms, not people."""
+    """Firms, not people ("Calder & Finch", "Procter & Gamble")."""
     return "&" in r.words[1:-1]
 
 
 def org_first_word(r: Reading, votes: Votes) -> bool:
-    """ "AC Milan", "PT Tambang Timah", "Real Betis": company and club openers."""
+    """Company and club openers ("AC Milan", "PT Tambang Timah", "Real Betis")."""
     first_words = r.lex.words.org_first_words
     return r.multi and (r.low_first in first_words or r.first in first_words)
 
 
 def loc_suffix(r: Reading, votes: Votes) -> bool:
-    """ "Harbour Bridge", "Mount Kenya", "West Bank": a place's first or last word."""
+    """A place's first or last word ("Harbour Bridge", "Mount Kenya", "West Bank")."""
     words = r.lex.words
     return r.multi and (r.low_last in words.loc_suffixes or r.low_first in words.loc_prefixes)
 
@@ -457,12 +453,12 @@ def loc_suffix(r: Reading, votes: Votes) -> bool:
 
 
 def title_before(r: Reading, votes: Votes) -> bool:
-    """ "President X", "coach X", "Bundeskanzler X": a title before the name."""
+    """A title before the name ("President X", "coach X", "Bundeskanzler X")."""
     return r.lex.title(r.prev_low)
 
 
 def initial_first(r: Reading, votes: Votes) -> bool:
-    """ "J. K. Rowling", "M. Waugh": an initial opens a person's name."""
+    """An initial opens a person's name ("J. K. Rowling", "M. Waugh")."""
     return r.multi and bool(_INITIAL.fullmatch(r.first))
 
 
@@ -490,17 +486,17 @@ def _everyday(r: Reading) -> bool:
 
 
 def first_name_strong(r: Reading, votes: Votes) -> bool:
-    """ "Olaf Scholz": a frequent given name opens the name."""
+    """A frequent given name opens the name ("Olaf Scholz")."""
     return _person_shaped(r) and r.first in r.lex.gaz.first_strong and not _everyday(r)
 
 
 def first_name_strong_everyday(r: Reading, votes: Votes) -> bool:
-    """ "Will Howard": a frequent given name the article also writes in lower case."""
+    """A frequent given name the article also writes in lower case ("Will Howard")."""
     return _person_shaped(r) and r.first in r.lex.gaz.first_strong and _everyday(r)
 
 
 def first_name(r: Reading, votes: Votes) -> bool:
-    """ "Jocelyn Benson": a rarer given name opens the name."""
+    """A rarer given name opens the name ("Jocelyn Benson")."""
     return _person_shaped(r) and r.first in r.lex.gaz.first and not _everyday(r)
 
 
@@ -510,12 +506,12 @@ def first_name_everyday(r: Reading, votes: Votes) -> bool:
 
 
 def last_name(r: Reading, votes: Votes) -> bool:
-    """ "... Scholz": a known surname ends the name."""
+    """A known surname ends the name ("... Scholz")."""
     return _person_shaped(r) and (r.last in r.lex.gaz.last or r.last in r.lex.gaz.first_strong)
 
 
 def name_shape(r: Reading, votes: Votes) -> bool:
-    """ "Name Surname" shape confirms a name list hit."""
+    """Example: "Name Surname" shape confirms a name list hit."""
     connectors = r.lex.words.connectors
     return (
         _person_shaped(r)
@@ -525,33 +521,33 @@ def name_shape(r: Reading, votes: Votes) -> bool:
 
 
 def lone_surname(r: Reading, votes: Votes) -> bool:
-    """ "Scholz": a lone known surname."""
+    """A lone known surname ("Scholz")."""
     return not r.multi and not r.acronym and r.surface in r.lex.gaz.last
 
 
 def lone_given_name(r: Reading, votes: Votes) -> bool:
-    """ "Olaf": a lone given name, a faint hint."""
+    """A lone given name, a faint hint ("Olaf")."""
     return not r.multi and not r.acronym and r.lex.first_name(r.surface)
 
 
 def age_after(r: Reading, votes: Votes) -> bool:
-    """ "Salem Bitar, 34, ...": an age after a name."""
+    """An age after a name ("Salem Bitar, 34, ...")."""
     age = r.nxt2.rstrip(",")  # the tokenizer keeps a number's comma: "34,"
     return r.nxt == "," and age.isdigit() and len(age) <= 2
 
 
 def credit_name(r: Reading, votes: Votes) -> bool:
-    """ "(Reporting by Jane Doe and Li Wei; Editing by Sam Holmes)": journalists."""
+    """Journalists ("(Reporting by Jane Doe and Li Wei; Editing by Sam Holmes)")."""
     return in_credit(r.span, r.lex)
 
 
 def byline_name(r: Reading, votes: Votes) -> bool:
-    """ "By Ross Kerber": the byline's author."""
+    """The byline's author ("By Ross Kerber")."""
     return r.multi and r.span.prev == "By"
 
 
 def photo_credit_name(r: Reading, votes: Votes) -> bool:
-    """ "REUTERS / Jason Lee": the photographer."""
+    """The photographer ("REUTERS / Jason Lee")."""
     return in_photo_credit(r.span, r.article)
 
 
@@ -559,12 +555,12 @@ def photo_credit_name(r: Reading, votes: Votes) -> bool:
 
 
 def in_place(r: Reading, votes: Votes) -> bool:
-    """ "in Jakarta", "near Zurich": a place preposition."""
+    """A place preposition ("in Jakarta", "near Zurich")."""
     return r.prev_low in {"in", "near", "outside"}
 
 
 def toward_place(r: Reading, votes: Votes) -> bool:
-    """ "to Jakarta", "from Zurich": a weaker place preposition."""
+    """A weaker place preposition ("to Jakarta", "from Zurich")."""
     return r.prev_low in r.lex.words.loc_prepositions and r.prev_low not in {
         "in",
         "near",
@@ -573,7 +569,7 @@ def toward_place(r: Reading, votes: Votes) -> bool:
 
 
 def in_known_place(r: Reading, votes: Votes) -> bool:
-    """ "in Melbourne": a known place after "in" is the place, even in sports."""
+    """A known place after "in" is the place, even in sports ("in Melbourne")."""
     return bool(r.place) and r.prev_low in {"in", "near", "outside"}
 
 
@@ -581,7 +577,7 @@ def in_known_place(r: Reading, votes: Votes) -> bool:
 
 
 def acronym(r: Reading, votes: Votes) -> bool:
-    """ "NATO", "USDA": an acronym that is no place or nationality is mostly a body."""
+    """An acronym that is no place or nationality is mostly a body ("NATO", "USDA")."""
     return r.acronym and not r.place and not r.lex.demonym(r.plain)
 
 
@@ -595,7 +591,7 @@ def _ordinary(r: Reading, word: str) -> bool:
 
 
 def unknown_name_part(r: Reading, votes: Votes) -> bool:
-    """ "Cook" of "Tim Cook": typed only when it joins the longer name."""
+    """Example: "Cook" of "Tim Cook": typed only when it joins the longer name."""
     if _unknown(r, votes) and not r.multi and r.surface in r.article.name_parts:
         r.needs_parent = True
         return True
@@ -611,7 +607,7 @@ def unknown_word(r: Reading, votes: Votes) -> bool:
 
 
 def unknown_name_shaped(r: Reading, votes: Votes) -> bool:
-    """ "Shivnarine Chanderpaul": two or three unknown words, shaped like a person's name."""
+    """Two or three unknown words, shaped like a person's name ("Shivnarine Chanderpaul")."""
     return (
         _unknown(r, votes)
         and r.multi
@@ -701,8 +697,11 @@ RULES: tuple[tuple[str, Rule], ...] = (
 
 
 def venue(r: Reading, votes: Votes) -> bool:
-    """ "NEW JERSEY AT BOSTON", "beat Baylor in Norman": on a sports page a town after "at" or
-    "in" is where the game is, a place, even when the town's name is also its team's."""
+    """On a sports page a town after "at" or "in" is where the game is: a place.
+
+    So even when the town's name is also its team's: "NEW JERSEY AT BOSTON", "beat Baylor in
+    Norman".
+    """
     if not (r.sports or r.article.sports_prose) or r.nxt[:1].isalpha():
         return False  # "AT NY ISLANDERS": the venue is the whole name after "at"
     # "at Sunderland" in prose is the club's ground (the club); a schedule's "AT BOSTON" and
@@ -717,7 +716,7 @@ def venue(r: Reading, votes: Votes) -> bool:
 
 
 def caps_article_name(r: Reading, votes: Votes) -> bool:
-    """ "GENEVA" in a headline when the article writes "Geneva": typed by those mentions."""
+    """Example: "GENEVA" in a headline when the article writes "Geneva": typed by those mentions."""
     return r.surface in r.article.names
 
 
@@ -752,8 +751,9 @@ def caps_demonym(r: Reading, votes: Votes) -> bool:
 
 
 def caps_listed_company(r: Reading, votes: Votes) -> bool:
-    """ "GOLDMAN SACHS", "NVIDIA": a listed company even in capitals, unless its name is
-    also a frequent word or a person's name ("APPLE", "FORD").
+    """A listed company even in capitals ("GOLDMAN SACHS", "NVIDIA").
+
+    Not when its name is also a frequent word or a person's name ("APPLE", "FORD").
     """
     plain, lex = _plain(r), r.lex
     return plain in lex.gaz.orgs and (
@@ -762,7 +762,7 @@ def caps_listed_company(r: Reading, votes: Votes) -> bool:
 
 
 def caps_table_team(r: Reading, votes: Votes) -> bool:
-    """ "HARTFORD 12 7 6": a standings row in capitals on a sports page."""
+    """A standings row in capitals on a sports page ("HARTFORD 12 7 6")."""
     return r.span.line.table and r.sports and r.span.start == 0 and r.nxt[:1].isdigit()
 
 
@@ -827,8 +827,10 @@ class Evidence:
         return votes, held
 
     def caps_mention(self, span: Span) -> Mention | None:
-        """A run in capitals as a mention: a venue ("AT BOSTON"), or typed by its first
-        reading that holds; None when it is no name."""
+        """A run in capitals as a mention, or None when it is no name.
+
+        A venue ("AT BOSTON"), or typed by the first reading that holds.
+        """
         place = self.venue(self.reading(span))
         if place is not None:
             return Mention(span.surface, place, caps=True, venue=True)
@@ -836,8 +838,9 @@ class Evidence:
         return None if votes is None else Mention(span.surface, votes, caps=True)
 
     def vote_caps(self, span: Span) -> Votes | None:
-        """The votes of a run in capitals: its first reading that holds (and the club one);
-        None when no reading holds (the run is no name).
+        """The votes of a run in capitals: its first reading that holds (and the club one).
+
+        None when no reading holds: the run is no name.
         """
         reading = self.reading(span)
         cues = self.lex.cues

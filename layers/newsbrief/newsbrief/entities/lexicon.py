@@ -277,8 +277,10 @@ class Lexicon:
         return low in gaz.vocab_common or low in gaz.vocab_mid or low in gaz.vocab
 
     def rarer_word(self, word: str) -> bool:
-        """An English word of the vocabulary below Zipf 4.3 ("despite" is common, "hosts"
-        rarer); beyond ~30,000 words the list holds many names too."""
+        """An English word of the vocabulary below Zipf 4.3 ("hosts"; "despite" is common).
+
+        Beyond ~30,000 words the list holds many names too.
+        """
         low = word.lower()
         return low in self.gaz.vocab_mid or low in self.gaz.vocab
 

@@ -134,8 +134,9 @@ def alias_parents(pool: Pool, lex: Lexicon) -> dict[str, str]:
 
 
 def _skeleton(word: str) -> str:
-    """A surname's letters with the usual transliteration differences levelled: accents
-    dropped, doubled letters single, y as i ("Zelenskyy", "Zelenskiy" -> "zelenski").
+    """A surname's letters with the usual transliteration differences levelled.
+
+    Accents dropped, doubled letters single, y as i ("Zelenskyy", "Zelenskiy" -> "zelenski").
     """
     ascii_word = unicodedata.normalize("NFKD", word.casefold())
     letters = [c for c in ascii_word if c.isalpha() and not unicodedata.combining(c)]
@@ -199,8 +200,10 @@ def _variants(short: str, full: str) -> bool:
 
 
 def add_venues(entities: list[Entity], venues: list[str], lex: Lexicon) -> None:
-    """Places where games are ("AT BOSTON") join the place of that name, or stand as a place
-    of their own when the article's other mentions of the name are its team."""
+    """Places where games are ("AT BOSTON") join the place of that name.
+
+    They stand as a place of their own when the article's other mentions are its team.
+    """
     by_key: dict[str, list[str]] = defaultdict(list)
     for surface in venues:
         by_key[surface.upper()].append(surface)

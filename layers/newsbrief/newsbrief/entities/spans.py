@@ -16,8 +16,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .context import Span, listed_company, match_side
 from ..language import stop_words
+from .context import Span, listed_company, match_side
 from .lexicon import Lexicon
 from .tokens import SENTENCE_END, Article, Line, is_name_token, is_word
 
@@ -101,10 +101,11 @@ class SpanFinder:
         return bool(lex.place(word) or lex.demonym(word) or word in lex.gaz.orgs)
 
     def _person_shaped_caps(self, words: list[str]) -> bool:
-        """ "AVRIL HAINES": a given name and a word that is not a frequent one."""
+        """A given name and a word that is not a frequent one ("AVRIL HAINES")."""
         lex = self.lex
         return any(
-            lex.first_name(a.title()) and not lex.common(b) for a, b in zip(words, words[1:])
+            lex.first_name(a.title()) and not lex.common(b)
+            for a, b in zip(words, words[1:], strict=False)
         )
 
     def _caps_run(self, words: list[str]) -> bool:
@@ -145,8 +146,10 @@ class SpanFinder:
         return min(j, n)
 
     def _date_word_inside(self, tokens: list[str], j: int) -> bool:
-        """ "Hwang Sun Hong", "Theresa May": a short day or month name inside a name, not
-        one that dates ("Belgium December 7", "Dec. 7")."""
+        """A short day or month name inside a name ("Hwang Sun Hong", "Theresa May").
+
+        Not one that dates: "Belgium December 7", "Dec. 7".
+        """
         nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
         prev = tokens[j - 1]
         return (
@@ -159,9 +162,9 @@ class SpanFinder:
         )
 
     def _club_day(self, tokens: list[str], start: int, j: int) -> bool:
-        """ "Sheffield Wednesday", "Italy I": on a sports page a day's name or a numeral after
-        a place is part of a club's or a team's name (a month never is: "Belgium December 7"
-        dates a caption).
+        """On a sports page a day or numeral after a place names a club ("Sheffield Wednesday").
+
+        Also a team ("Italy I"). A month never is: "Belgium December 7" dates a caption.
         """
         word = tokens[j]
         return (
@@ -194,9 +197,7 @@ class SpanFinder:
         head = tokens[start:j]
         official = "official_names" not in self.disabled
         inside = official and nxt == "of" and self._inside_official_name(tokens, start, j)
-        if (nxt == "of" or official and nxt in HEAD_JOINERS) and (
-            inside or self._joins(head, nxt)
-        ):
+        if (nxt == "of" or official and nxt in HEAD_JOINERS) and (inside or self._joins(head, nxt)):
             k = j + 1
             if official and k < n and tokens[k] == "the" and (inside or self._org_head(head)):
                 k += 1  # "Committee for the Salvation of the People", "Office of the ..."
@@ -228,8 +229,9 @@ class SpanFinder:
         )  # "The FTSE 100": the index may follow an opener the next step cuts
 
     def _ordinary_name_word(self, word: str) -> bool:
-        """An English word inside a body's name ("Food", "Securities", "American"), not a
-        name itself nor a legal form ("Ltd").
+        """An English word inside a body's name ("Food", "Securities", "American").
+
+        Not a name itself nor a legal form ("Ltd").
         """
         lex = self.lex
         low = _lower(word)
@@ -353,18 +355,18 @@ class SpanFinder:
         yield from self.trimmed(line, start + 1, end)
 
     def _portfolio(self, words: list[str]) -> bool:
-        """Whether the first word of a name after "<title> of" is the office's portfolio or
-        country: "(Secretary of) State Kerry", "(President of) Russia Vladimir Putin"; not
-        "(Governor of) Sao Paulo"."""
+        """Whether the first word of a name after "<title> of" is the office's portfolio.
+
+        "(Secretary of) State Kerry", "(President of) Russia Vladimir Putin"; not "(Governor
+        of) Sao Paulo".
+        """
         if len(words) > 2:
             return True
         lex = self.lex
         return len(words) == 2 and lex.english_word(words[0]) and not lex.place(" ".join(words))
 
     def _national_body(self, words: list[str]) -> bool:
-        """ "U.S. Steel", "U.S. Senate", "U.S. Department of Justice": one name with its
-        country's abbreviation.
-        """
+        """One name with its country's abbreviation ("U.S. Steel", "U.S. Senate")."""
         vocab = self.words
         return (
             any(_lower(w) in vocab.org_suffixes or _lower(w) in vocab.org_heads for w in words[1:])
@@ -373,7 +375,7 @@ class SpanFinder:
         )
 
     def _field_label(self, span: Span) -> bool:
-        """ "Note:", "Source:": an ordinary word before a colon opening a line."""
+        """An ordinary word before a colon opening a line ("Note:", "Source:")."""
         head = span.words[0]
         return (
             span.end - span.start == 1
@@ -403,8 +405,10 @@ class SpanFinder:
         return self.article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
 
     def ordinary_opener(self, head: str, words: list[str], rare: bool = True) -> bool:
-        """A capitalized first word that is an ordinary word, not part of a name (with
-        ``rare``, also a rarer word of the vocabulary that no name list knows)."""
+        """A capitalized first word that is an ordinary word, not part of a name.
+
+        With ``rare``, also a rarer word of the vocabulary that no name list knows.
+        """
         lex, article, vocab = self.lex, self.article, self.words
         if head in article.mid_caps and len(words) == 1:
             return False
@@ -439,7 +443,9 @@ class SpanFinder:
             return False  # "Field Level Media", "Police Department": a body's first word
         if low in lex.gaz.vocab_common:
             return True
-        if low.endswith("s") and (low[:-1] in lex.gaz.vocab_common or low[:-1] in article.lower_words):
+        if low.endswith("s") and (
+            low[:-1] in lex.gaz.vocab_common or low[:-1] in article.lower_words
+        ):
             return True  # "Drugmakers Pfizer ...": the plural of an ordinary word
         if low in article.lower_words:
             return True  # the article itself writes it in lower case
@@ -460,10 +466,12 @@ class SpanFinder:
     def _drop_common_words(
         self, words: list[str], start: int, prev: str
     ) -> tuple[list[str], int, str]:
-        """Other languages: a function word or a frequent word of the language opens or ends
-        no name ("Le Monde", "Jahr", "Die Deutsche Bank" -> "Deutsche Bank"), unless the words
-        are a name we know or a frequent word is a given name or a surname beside one
-        ("Emmanuel Macron")."""
+        """Other languages: a function word or a frequent word opens or ends no name.
+
+        "Le Monde", "Jahr", "Die Deutsche Bank" -> "Deutsche Bank"; unless the words are a
+        name we know, or a frequent word is a given name or a surname beside one ("Emmanuel
+        Macron").
+        """
         lex, language = self.lex, self.language
         stops = stop_words(language)
 
@@ -471,8 +479,10 @@ class SpanFinder:
             return word.lower() in stops
 
         def common(word: str) -> bool:
-            return function(word) or lex.common_in(word, language) and not (
-                lex.place(word) or word in lex.gaz.orgs
+            return (
+                function(word)
+                or lex.common_in(word, language)
+                and not (lex.place(word) or word in lex.gaz.orgs)
             )
 
         def known(part: list[str]) -> bool:
@@ -495,8 +505,9 @@ class SpanFinder:
     # -- lines in capitals ----------------------------------------------------------------
 
     def caps(self, line: Line, vouch: Callable[[Span], V | None]) -> Iterator[tuple[Span, V]]:
-        """Candidates of a line in capitals: runs of up to four words, longest first, that
-        ``vouch`` accepts (it returns what it read of the run, or None).
+        """Candidates of a line in capitals: runs of up to four words, longest first.
+
+        Only the runs ``vouch`` accepts; it returns what it read of the run, or None.
         """
         tokens = line.tokens
         n = len(tokens)

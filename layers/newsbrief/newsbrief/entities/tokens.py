@@ -127,6 +127,7 @@ class Line:
 
     @classmethod
     def read(cls, tokens: list[str]) -> Line:
+        """A line of these tokens, with its kind and parenthesis depths."""
         depth, level = [], 0
         for tok in tokens:
             depth.append(level)
