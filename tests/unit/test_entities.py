@@ -589,3 +589,16 @@ def test_other_languages_precision_first(
 )
 def test_languages_without_entity_lists_get_none(language: str, text: str) -> None:
     assert find_entities(text, language=language) == []
+
+
+def test_readme_names_the_languages_that_get_entity_lists() -> None:
+    import re
+
+    from newsbrief.entities import SUPPORTED_LANGUAGES
+    from newsbrief.language import LANGUAGE_NAMES
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    sentence = re.search(r"Entity lists are made for articles in (.+?):", readme, re.S)
+    assert sentence, "README must say which languages get entity lists"
+    named = {w.lower() for w in re.findall(r"[A-Z][a-z]+", sentence.group(1))}
+    assert named == {LANGUAGE_NAMES[code] for code in SUPPORTED_LANGUAGES}
