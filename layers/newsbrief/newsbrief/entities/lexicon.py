@@ -156,6 +156,7 @@ class Words:
     team_sports: frozenset[str]
     scorer_words: frozenset[str]
     sports_prose_words: frozenset[str]
+    never_open: frozenset[str]
     articles: frozenset[str]
 
 

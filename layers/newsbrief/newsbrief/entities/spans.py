@@ -287,6 +287,10 @@ class SpanFinder:
                 while len(words) > 2 and _lower(words[0]) in self.words.title_heads:
                     prev, words, start = words[0], words[1:], start + 1
                 continue
+            if len(words) > 1 and self._function_word(head):
+                # "By Ross Kerber", "For Climate": a preposition never opens a name.
+                prev, words, start, at_start = head, words[1:], start + 1, False
+                continue
             span = Span(line, start, start + len(words), prev)
             if at_start and self._field_label(span):
                 return  # "Note: ...", "Source: ...": a field label, not a name
@@ -308,9 +312,11 @@ class SpanFinder:
         # unless the whole is one name ("British Airways", "German Open", "South African").
         if len(words) > 1 and lex.demonym(words[0]) and not lex.demonym(" ".join(words)):
             low_last = _lower(words[-1])
+            body = any(_lower(w) in self.words.org_heads for w in words[1:])
             if (
                 low_last not in self.words.org_suffixes
                 and low_last not in self.words.event_suffixes
+                and not body  # "American International Chamber of Commerce"
             ):
                 yield from self._split_first(line, start, end)
                 return
@@ -372,6 +378,14 @@ class SpanFinder:
             any(_lower(w) in vocab.org_suffixes or _lower(w) in vocab.org_heads for w in words[1:])
             or _lower(words[-1]) in vocab.event_suffixes
             or " ".join(words) in self.lex.gaz.orgs
+        )
+
+    def _function_word(self, word: str) -> bool:
+        low = word.lower()
+        return (
+            "function_words" not in self.disabled
+            and low in self.words.never_open
+            and not word.isupper()
         )
 
     def _field_label(self, span: Span) -> bool:
