@@ -74,8 +74,12 @@ def token_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str]:
 def is_name_token(token: str, particles: frozenset[str] = frozenset()) -> bool:
     """A capitalized word that can be part of a name ("Bre-X", "AL-AIN", not "Man-of-the").
 
-    ``particles`` are the lower-case name particles a hyphenated name may hold ("Al-bin").
+    ``particles`` are the lower-case name particles a name may hold or open with a hyphen
+    ("al-Otaibi", "el-Sisi").
     """
+    if token[:1].islower() and "-" in token:
+        particle, _, rest = token.partition("-")
+        return particle in particles and is_name_token(rest, particles)
     if not (token[:1].isupper() and token[:1].isalpha()) or _CONTRACTION.search(token):
         return False
     if "-" in token:
