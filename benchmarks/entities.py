@@ -50,6 +50,8 @@ SPAN_GROUPS = (
     "caps_runs",
     "parentheses",
     "date_words",
+    "function_words",
+    "holidays",
 )
 
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": "'", "\u201d": "'", "\u201b": "'"})

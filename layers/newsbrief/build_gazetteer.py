@@ -503,7 +503,8 @@ def build_sections() -> dict[str, list[str]]:
         "last": sorted(n for n in last if not function(n)),
         "orgs": sorted(orgs_sure),
         "orgs_cued": sorted(orgs_cued),
-        "indices": sorted(build_indices()),
+        # "Switzerland 20" is an index, "Switzerland" a country.
+        "indices": sorted(i for i in build_indices() if i not in {p.casefold() for p in major}),
         "diseases": sorted(diseases - diseases_cued),
         "diseases_cued": sorted(diseases_cued),
         "languages": sorted(build_languages()),

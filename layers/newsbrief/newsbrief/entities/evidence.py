@@ -328,7 +328,8 @@ def disease_in_context(r: Reading, votes: Votes) -> bool:
 
 def stock_index(r: Reading, votes: Votes) -> bool:
     """A stock index ("S&P 500", "FTSE 100", "Dow Jones", "Nikkei")."""
-    return r.lex.index(r.surface)
+    head, _, number = r.surface.rpartition(" ")
+    return r.lex.index(r.surface) or number.isdigit() and r.lex.index(head)
 
 
 def compound_name(r: Reading, votes: Votes) -> bool:

@@ -144,6 +144,7 @@ class Words:
     exchanges: frozenset[str]
     not_names: frozenset[str]
     date_words_in_names: frozenset[str]
+    holidays: frozenset[str]
     wire_furniture: frozenset[str]
     credit_words: frozenset[str]
     media_nouns: frozenset[str]

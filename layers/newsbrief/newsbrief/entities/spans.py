@@ -36,6 +36,8 @@ OF_HEADS = frozenset(
 # "Committee on ...").
 HEAD_JOINERS = frozenset({"for", "on"})
 V = TypeVar("V")
+# Words that are a holiday's name only beside its proper word ("Christmas Eve", not "Day").
+HOLIDAY_PARTS = frozenset({"new", "year", "years", "eve", "day"})
 
 
 @dataclass(slots=True)
@@ -224,9 +226,11 @@ class SpanFinder:
 
     def _index_number(self, tokens: list[str], start: int, j: int) -> bool:
         number = tokens[j]
+        # "The FTSE 100": the index may follow an opener the next step cuts; "FTSE 250": an
+        # index family's name with another count.
         return number.isdigit() and any(
-            self.lex.index(" ".join([*tokens[k:j], number])) for k in range(start, j)
-        )  # "The FTSE 100": the index may follow an opener the next step cuts
+            self.lex.index(" ".join(tokens[k:j])) for k in range(start, j)
+        )
 
     def _ordinary_name_word(self, word: str) -> bool:
         """An English word inside a body's name ("Food", "Securities", "American").
@@ -340,6 +344,8 @@ class SpanFinder:
                     yield from self.trimmed(line, a, b)
             return
         surface = " ".join(words)
+        if self._holiday(words):
+            return  # "Christmas Eve", "New Year": a date
         if len(words) == 1 and lex.title(surface):
             return  # "Secretary", "CEO": a title alone names no one
         if len(words) == 1 and (len(surface) < 2 or surface.lower() in self.words.legal_forms):
@@ -379,6 +385,15 @@ class SpanFinder:
             or _lower(words[-1]) in vocab.event_suffixes
             or " ".join(words) in self.lex.gaz.orgs
         )
+
+    def _holiday(self, words: list[str]) -> bool:
+        """ "Christmas Eve", "New Year": the words of a holiday's name and nothing else."""
+        if "holidays" in self.disabled:
+            return False
+        low = [w.lower() for w in words]
+        if low in (["new", "year"], ["new", "years"]):
+            return True
+        return all(w in self.words.holidays for w in low) and not set(low) <= HOLIDAY_PARTS
 
     def _function_word(self, word: str) -> bool:
         low = word.lower()
