@@ -358,6 +358,18 @@ def model_number(r: Reading, votes: Votes) -> bool:
     return not r.multi and bool(_MODEL.fullmatch(r.surface))
 
 
+def name_pair(r: Reading, votes: Votes) -> bool:
+    """Two places or peoples joined by a hyphen name a relation ("UAE-Israel", "UK-US")."""
+    if r.multi or "-" not in r.surface:
+        return False
+    parts = r.surface.split("-")
+    lex = r.lex
+    return len(parts) == 2 and all(
+        p[:1].isupper() and (lex.place(p) >= PLACE_MAJOR or p in lex.gaz.aliases or lex.demonym(p))
+        for p in parts
+    )
+
+
 def credited_agency(r: Reading, votes: Votes) -> bool:
     """The news agency the article's dateline credits ("Reuters", "REUTERS")."""
     return r.surface.upper() in r.article.agencies
@@ -645,6 +657,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("team_in_game_report", team_in_game_report),
     ("club_named_after_city", club_named_after_city),
     ("model_number", model_number),
+    ("name_pair", name_pair),
     ("credited_agency", credited_agency),
     ("media_noun_beside", media_noun_beside),
     ("company_noun_before", company_noun_before),
