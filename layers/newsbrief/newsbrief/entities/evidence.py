@@ -45,6 +45,7 @@ class Reading:
     english: bool
     words: list[str] = field(init=False)
     surface: str = field(init=False)
+    multi: bool = field(init=False)  # more than one word
     plain: str = field(init=False)  # as the gazetteer spells it: "GERMANY" -> "Germany"
     first: str = field(init=False)
     last: str = field(init=False)
@@ -59,11 +60,13 @@ class Reading:
     score_line: bool = field(init=False)
     scorers: bool = field(init=False)
     needs_parent: bool = False  # set by a fallback: only kept as part of a longer name
+    person_shaped: bool | None = None  # read once by the given-name rules
 
     def __post_init__(self) -> None:
         span, lex = self.span, self.lex
         self.words = span.words
         self.surface = span.surface
+        self.multi = len(self.words) > 1
         self.first, self.last = self.words[0], self.words[-1]
         self.low_first, self.low_last = self.first.lower(), self.last.lower()
         self.prev_low = span.prev.lower().rstrip(".")
@@ -91,11 +94,6 @@ class Reading:
         """Whether the span sits inside parentheses."""
         span = self.span
         return span.start < len(span.line.depth) and span.line.depth[span.start] > 0
-
-    @property
-    def multi(self) -> bool:
-        """Whether the span has more than one word."""
-        return len(self.words) > 1
 
     @property
     def sports(self) -> bool:
@@ -476,6 +474,12 @@ def initial_first(r: Reading, votes: Votes) -> bool:
 
 
 def _person_shaped(r: Reading) -> bool:
+    if r.person_shaped is None:
+        r.person_shaped = _read_person_shaped(r)
+    return r.person_shaped
+
+
+def _read_person_shaped(r: Reading) -> bool:
     # A well-known place never loses to its words' given-name readings ("Sao Paulo",
     # "Sri Lanka", "Hong Kong").
     # A team sport's table labels its rows with clubs: "Aston Villa 17 9 5 3" is no person.
@@ -845,11 +849,25 @@ class Evidence:
 
         A venue ("AT BOSTON"), or typed by the first reading that holds.
         """
+        if not self._may_be_caps_name(span):
+            return None
         place = self.venue(self.reading(span))
         if place is not None:
             return Mention(span.surface, place, caps=True, venue=True)
         votes = self.vote_caps(span)
         return None if votes is None else Mention(span.surface, votes, caps=True)
+
+    def _may_be_caps_name(self, span: Span) -> bool:
+        """Whether any reading of a run in capitals could hold: a cheap test before reading."""
+        lex, surface = self.lex, span.surface
+        plain = lex.proper(surface)
+        return bool(
+            surface in self.article.names
+            or lex.place(plain)
+            or lex.demonym(plain)
+            or plain in lex.gaz.orgs
+            or span.line.table
+        )
 
     def vote_caps(self, span: Span) -> Votes | None:
         """The votes of a run in capitals: its first reading that holds (and the club one).

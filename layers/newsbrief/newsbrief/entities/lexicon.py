@@ -206,7 +206,9 @@ def load_cues() -> dict[str, Cue]:
 class Lexicon:
     """The look-ups every step shares: gazetteer, word tables and cue weights together."""
 
-    __slots__ = ("gaz", "words", "cues", "countries")
+    __slots__ = ("gaz", "words", "cues", "countries", "_proper", "_demonym")
+    # The memos of proper() and demonym() stop growing here: a process briefs many articles.
+    MEMO_LIMIT = 100_000
 
     def __init__(self, gaz: Gazetteer, words: Words, cues: dict[str, Cue]) -> None:
         self.gaz = gaz
@@ -215,6 +217,9 @@ class Lexicon:
         self.countries = (
             frozenset(gaz.demonyms.values()) | frozenset(gaz.aliases.values()) | gaz.nations
         )
+        # Memos of the two look-ups the tagger repeats most (names recur across articles).
+        self._proper: dict[str, str] = {}
+        self._demonym: dict[str, bool] = {}
 
     def place(self, name: str) -> float:
         """How much the gazetteer says ``name`` is a place (0 = not at all)."""
@@ -234,6 +239,14 @@ class Lexicon:
 
     def demonym(self, name: str) -> bool:
         """A nationality, people, faith or language word ("German", "Koreans", "Sunni")."""
+        known = self._demonym.get(name)
+        if known is None:
+            known = self._read_demonym(name)
+            if len(self._demonym) < self.MEMO_LIMIT:
+                self._demonym[name] = known
+        return known
+
+    def _read_demonym(self, name: str) -> bool:
         gaz = self.gaz
         if name in gaz.demonyms or name in self.words.affiliations or name in gaz.languages:
             return True
@@ -309,6 +322,14 @@ class Lexicon:
         """An ALL-CAPS surface as the gazetteer spells it ("NEW JERSEY" -> "New Jersey")."""
         if not surface.isupper():
             return surface
+        form = self._proper.get(surface)
+        if form is None:
+            form = self._read_proper(surface)
+            if len(self._proper) < self.MEMO_LIMIT:
+                self._proper[surface] = form
+        return form
+
+    def _read_proper(self, surface: str) -> str:
         titled = " ".join(w.capitalize() if len(w) > 2 else w for w in surface.split())
         plain = " ".join(
             w.capitalize() if w.isupper() and len(w) > 3 else w for w in surface.split()

@@ -417,7 +417,7 @@ class SpanFinder:
     def _drop_opener(self, span: Span) -> bool:
         """Whether the first word of a span that opens a sentence is no part of the name."""
         head = span.words[0]
-        row_label = (span.line.table or self._score_line(span.line)) and span.after()[:1].isdigit()
+        row_label = (span.line.table or score_line(span.line, self.article)) and span.after()[:1].isdigit()
         if row_label:
             return False
         if _lower(head) not in self.words.articles and match_side(span, self.article, self.lex):
@@ -430,8 +430,6 @@ class SpanFinder:
         one = span.end - span.start == 1
         return not (one and listed_company(span, self.article, self.lex) is not None)
 
-    def _score_line(self, line: Line) -> bool:
-        return self.article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
 
     def ordinary_opener(self, head: str, words: list[str], rare: bool = True) -> bool:
         """A capitalized first word that is an ordinary word, not part of a name.
@@ -555,13 +553,6 @@ class SpanFinder:
             i += matched or 1
 
 
-def _scored_names(tokens: list[str]) -> int:
-    """How many names in the line are followed by a score ("Chelsea 2 Bolton 1": two)."""
-    return sum(
-        1 for a, b in zip(tokens, tokens[1:], strict=False) if a[:1].isalpha() and b[:1].isdigit()
-    )
-
-
 def score_line(line: Line, article: Article) -> bool:
     """A results line of a sports page: two names with scores, no list commas."""
-    return article.sports and _scored_names(line.tokens) == 2 and "," not in line.tokens
+    return article.sports and line.scored_names == 2 and "," not in line.tokens

@@ -128,6 +128,8 @@ class Line:
     caps: bool
     table: bool
     depth: list[int] = field(default_factory=list)  # parentheses open before each token
+    # Names followed by a score ("Chelsea 2 Bolton 1": two), read once per line.
+    scored_names: int = 0
 
     @classmethod
     def read(cls, tokens: list[str]) -> Line:
@@ -136,7 +138,12 @@ class Line:
         for tok in tokens:
             depth.append(level)
             level = max(0, level + (tok == "(") - (tok == ")"))
-        return cls(tokens, is_caps_line(tokens), is_table_line(tokens), depth)
+        scored = sum(
+            1
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a[:1].isalpha() and b[:1].isdigit()
+        )
+        return cls(tokens, is_caps_line(tokens), is_table_line(tokens), depth, scored)
 
 
 @dataclass(slots=True)
