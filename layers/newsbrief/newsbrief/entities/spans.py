@@ -387,7 +387,7 @@ class SpanFinder:
         )
 
     def _holiday(self, words: list[str]) -> bool:
-        """ "Christmas Eve", "New Year": the words of a holiday's name and nothing else."""
+        """The words of a holiday's name and nothing else ("Christmas Eve", "New Year")."""
         if "holidays" in self.disabled:
             return False
         low = [w.lower() for w in words]
@@ -417,7 +417,8 @@ class SpanFinder:
     def _drop_opener(self, span: Span) -> bool:
         """Whether the first word of a span that opens a sentence is no part of the name."""
         head = span.words[0]
-        row_label = (span.line.table or score_line(span.line, self.article)) and span.after()[:1].isdigit()
+        results = span.line.table or score_line(span.line, self.article)
+        row_label = results and span.after()[:1].isdigit()
         if row_label:
             return False
         if _lower(head) not in self.words.articles and match_side(span, self.article, self.lex):
@@ -429,7 +430,6 @@ class SpanFinder:
             return False
         one = span.end - span.start == 1
         return not (one and listed_company(span, self.article, self.lex) is not None)
-
 
     def ordinary_opener(self, head: str, words: list[str], rare: bool = True) -> bool:
         """A capitalized first word that is an ordinary word, not part of a name.
