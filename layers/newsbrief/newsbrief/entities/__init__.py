@@ -61,10 +61,12 @@ def tag_entities(
     language: str | None = "en",
     title: str | None = None,
     disabled: Collection[str] = (),
+    lexicon: Lexicon | None = None,
 ) -> list[Entity]:
     """:func:`find_entities` with the rule groups named in ``disabled`` switched off.
 
-    The benchmark measures what each group adds this way (``benchmarks/entities.py --ablate``).
+    The benchmark measures what each group adds this way (``benchmarks/entities.py --ablate``),
+    and what each data source adds by passing a ``lexicon`` without it.
     """
     if not isinstance(text, str):
         raise InvalidInput("text must be a string")
@@ -73,7 +75,7 @@ def tag_entities(
     language = (language or "en").lower().split("-")[0]
     if language not in SUPPORTED_LANGUAGES or not (text.strip() or (title or "").strip()):
         return []
-    lex = load_lexicon()
+    lex = lexicon or load_lexicon()
     return _tag(text, title, language, lex, disabled)
 
 
