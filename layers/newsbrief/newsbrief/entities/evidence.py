@@ -24,11 +24,6 @@ Votes = dict[EntityType, float]
 _INITIAL = re.compile(r"[A-Z]\.")
 _DOTTED = re.compile(r"(?:[A-Z]\.)+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?")
-# Words after a disease's name that make it one ("Parkinson's disease", "Zika virus").
-DISEASE_WORDS = frozenset(
-    "disease diseases virus syndrome fever outbreak pandemic epidemic vaccine vaccines "
-    "cases infections infection patients".split()
-)
 # A vote at least this strong is a sure cue: weaker type hints do not override it.
 SURE = 4.0
 # A faint cue: an ordinary word with no more than this is dropped when it opens a line.
@@ -321,7 +316,7 @@ def disease_in_context(r: Reading, votes: Votes) -> bool:
     possessive = r.nxt in APOSTROPHES and r.nxt2.lower() == "s"
     nxt = (r.span.after(2) if possessive else r.nxt).lower()
     known = r.surface in r.lex.gaz.diseases_cued or r.surface in r.lex.gaz.diseases
-    return known and nxt in DISEASE_WORDS
+    return known and nxt in r.lex.words.disease_words
 
 
 def stock_index(r: Reading, votes: Votes) -> bool:
@@ -573,21 +568,18 @@ def photo_credit_name(r: Reading, votes: Votes) -> bool:
 
 def in_place(r: Reading, votes: Votes) -> bool:
     """A place preposition ("in Jakarta", "near Zurich")."""
-    return r.prev_low in {"in", "near", "outside"}
+    return r.prev_low in r.lex.words.loc_prepositions_strong
 
 
 def toward_place(r: Reading, votes: Votes) -> bool:
     """A weaker place preposition ("to Jakarta", "from Zurich")."""
-    return r.prev_low in r.lex.words.loc_prepositions and r.prev_low not in {
-        "in",
-        "near",
-        "outside",
-    }
+    words = r.lex.words
+    return r.prev_low in words.loc_prepositions and r.prev_low not in words.loc_prepositions_strong
 
 
 def in_known_place(r: Reading, votes: Votes) -> bool:
     """A known place after "in" is the place, even in sports ("in Melbourne")."""
-    return bool(r.place) and r.prev_low in {"in", "near", "outside"}
+    return bool(r.place) and r.prev_low in r.lex.words.loc_prepositions_strong
 
 
 # -- shapes ---------------------------------------------------------------------------------

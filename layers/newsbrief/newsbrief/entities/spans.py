@@ -27,17 +27,7 @@ MAX_SPAN_WORDS = 8
 # The longest run after "and" that still belongs to the official name before it
 # ("... Control and Prevention", "... Natural Resources and Environmental Control").
 MAX_AND_TAIL = 3
-# Words after which "of" continues a place's or a body's name ("Republic of Korea", "Isle of
-# Man", "Hall of Fame", "Houses of Parliament"), besides organization and place heads.
-OF_HEADS = frozenset(
-    "republic kingdom states isle gulf bay cape sea hall houses house chamber".split()
-)
-# Words that join an official name after an organization head ("Centers for ...",
-# "Committee on ...").
-HEAD_JOINERS = frozenset({"for", "on"})
 V = TypeVar("V")
-# Words that are a holiday's name only beside its proper word ("Christmas Eve", not "Day").
-HOLIDAY_PARTS = frozenset({"new", "year", "years", "eve", "day"})
 
 
 @dataclass(slots=True)
@@ -199,7 +189,9 @@ class SpanFinder:
         head = tokens[start:j]
         official = "official_names" not in self.disabled
         inside = official and nxt == "of" and self._inside_official_name(tokens, start, j)
-        if (nxt == "of" or official and nxt in HEAD_JOINERS) and (inside or self._joins(head, nxt)):
+        if (nxt == "of" or official and nxt in self.words.head_joiners) and (
+            inside or self._joins(head, nxt)
+        ):
             k = j + 1
             if official and k < n and tokens[k] == "the" and (inside or self._org_head(head)):
                 k += 1  # "Committee for the Salvation of the People", "Office of the ..."
@@ -253,13 +245,13 @@ class SpanFinder:
         """Whether "head of/for/on Y" is one name ("Bank of Japan", "Centers for Disease")."""
         words = self.words
         low_first, low_last = _lower(head[0]), _lower(head[-1])
-        if joiner in HEAD_JOINERS:
+        if joiner in words.head_joiners:
             return low_last in words.org_heads
         return (
             low_first in words.org_prefixes
             or low_last in words.org_suffixes
             or low_last in words.org_heads
-            or low_last in OF_HEADS
+            or low_last in words.of_heads
             or low_last in words.loc_suffixes
         )
 
@@ -393,7 +385,9 @@ class SpanFinder:
         low = [w.lower() for w in words]
         if low in (["new", "year"], ["new", "years"]):
             return True
-        return all(w in self.words.holidays for w in low) and not set(low) <= HOLIDAY_PARTS
+        return (
+            all(w in self.words.holidays for w in low) and not set(low) <= self.words.holiday_parts
+        )
 
     def _function_word(self, word: str) -> bool:
         low = word.lower()
