@@ -48,7 +48,7 @@ OUT_NAME = "gazetteer.txt"
 # Every file this script writes under OUT_DIR: packaging code builds and ships exactly these.
 GENERATED_FILES: tuple[str, ...] = (OUT_NAME,)
 # Bumped whenever the file's layout or content rules change, so `--if-missing` rebuilds it.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # Names ranked beyond this in every country are rare enough that, as a hint, they add more
 # false "person" votes (rare names that are also words or places) than true ones.
 FIRST_NAME_MAX_RANK = 1000
