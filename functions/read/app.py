@@ -13,13 +13,13 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsbrief_aws import api_read, snapstart
+from newsbrief_aws import api_protocol, api_read, snapstart
 from newsbrief_aws.error_responses import install_error_handlers
 
 logger = Logger()
 metrics = Metrics(namespace="newsbrief")
 
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(json_body_deserializer=api_protocol.parse_json)
 install_error_handlers(app, logger)
 app.include_router(api_read.router)
 # SnapStart (published versions): restored environments start with the SDK's models parsed.
@@ -30,4 +30,4 @@ snapstart.register(snapstart.warm_read_path)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Lambda entry point of the read routes."""
-    return app.resolve(event, context)
+    return api_protocol.serve(app, event, context)

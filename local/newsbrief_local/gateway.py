@@ -265,7 +265,10 @@ class Gateway:
                 "resourceId": route.path,
                 "resourcePath": route.path,
                 "httpMethod": method,
-                "path": f"/{self.stage}{path}",
+                # The path as the client sent it: the local stack serves the API at the root,
+                # as API Gateway does behind a custom domain (on a stage URL it would be
+                # /{stage}/...). The API's document names this prefix as its server.
+                "path": path,
                 "stage": self.stage,
                 "requestId": request_id,
                 "extendedRequestId": request_id,
@@ -353,13 +356,14 @@ def make_server(
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        do_GET = _serve  # noqa: N815 - http.server's naming
-        do_POST = _serve  # noqa: N815
-        do_PUT = _serve  # noqa: N815
-        do_PATCH = _serve  # noqa: N815
-        do_DELETE = _serve  # noqa: N815
-        do_HEAD = _serve  # noqa: N815
-        do_OPTIONS = _serve  # noqa: N815
+        def __getattr__(self, name: str) -> Any:
+            # http.server dispatches a request to do_<METHOD> and answers an HTML 501 when there
+            # is none. Every method (TRACE and made-up ones too) goes to the API, as an ANY
+            # resource takes it, and the function answers 405 with Allow for those it does not
+            # take; the method token itself was already checked by http.server's parser.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
 
     class _Server(ThreadingHTTPServer):
         daemon_threads = True

@@ -2,8 +2,10 @@
 
 ``python -m newsbrief_local.openapi --write`` (``make openapi``) regenerates it; ``--check``
 exits 1 when the committed file differs from what the code describes (tests do the same).
-The spec comes from the resolver of functions/api/app.py, so route, model and validation
-changes show up here without anyone editing JSON by hand.
+The spec is what ``GET /docs?format=json`` serves (newsbrief_aws.api_docs over the resolver of
+functions/api/app.py), so route, model and validation changes show up here without anyone
+editing JSON by hand. The committed copy names the server ``/``; the served one names the
+prefix it was served under.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ DOC_PATH = REPO_ROOT / "docs" / "openapi.json"
 
 def openapi_document() -> str:
     """The API's OpenAPI document as the resolver produces it, as stable indented JSON."""
+    from newsbrief_aws.api_docs import openapi_document
+
     from functions.api.app import app  # the repo root is importable in development
 
-    spec = json.loads(app.get_openapi_json_schema())
+    spec = openapi_document(app, "/")
     # Sorted keys: route registration order must not show up as a diff.
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

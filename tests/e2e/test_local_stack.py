@@ -53,7 +53,7 @@ def test_gateway_event_environment_and_default_responses(probe: RunningStack) ->
     assert event["pathParameters"] == {"name": "café"}
     assert event["queryStringParameters"] == {"q": "1"}
     assert event["requestContext"]["stage"] == "test"
-    assert event["requestContext"]["path"] == "/test/open/caf%C3%A9"
+    assert event["requestContext"]["path"] == "/open/caf%C3%A9"  # served at the root
     assert seen["env"]["MODE"] == "probing"  # --parameter reached the function
     assert seen["env"]["SEEN_URL"].endswith("/newsbrief-local-Seen")
     assert seen["function_name"] == seen["env"]["AWS_LAMBDA_FUNCTION_NAME"]

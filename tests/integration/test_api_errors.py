@@ -67,12 +67,32 @@ def test_bad_list_queries_are_400(call_api, query):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/nothing-here"), ("DELETE", "/articles"), ("GET", "/articles/a/b")],
+    [("GET", "/nothing-here"), ("DELETE", "/nothing-here"), ("GET", "/articles/a/b")],
 )
 def test_unknown_routes_are_404_not_found(call_api, method, path):
     result = call_api(api_event("api_articles_list", path=path, method=method, query={}))
     assert result.status == 404
     assert result.body == {"error": {"code": "not_found", "message": "no such route"}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/articles", "GET, HEAD, OPTIONS, POST"),
+        ("PUT", "/feeds/" + "0" * 24, "DELETE, GET, HEAD, OPTIONS"),
+        ("TRACE", "/health", "GET, HEAD, OPTIONS"),
+        ("POST", "/docs", "GET, HEAD, OPTIONS"),
+        ("GET", "/summarize", "OPTIONS, POST"),
+        ("HEAD", "/summarize", "OPTIONS, POST"),
+    ],
+)
+def test_other_methods_of_a_route_are_405_with_allow(call_api, aws, method, path, allow):
+    result = call_api(api_event("api_articles_list", path=path, method=method, query={}))
+    assert result.status == 405, result.raw
+    assert result.headers["allow"] == allow
+    assert result.body["error"]["code"] == "method_not_allowed"
+    assert method in result.body["error"]["message"]
+    assert aws.item_count() == 0
 
 
 def test_oversized_body_is_413_too_large(call_api, aws):
@@ -160,9 +180,14 @@ def test_stored_data_survives_a_barrage_of_bad_requests(call_api, aws, stored_br
 def test_template_requires_an_api_key_except_health_and_docs(aws):
     """401 unauthorized is API Gateway's answer (the function never sees keyless calls)."""
     routes = {(r.path, r.method): r.api_key_required for r in aws.stack.routes()}
-    assert routes[("/health", "GET")] is False
-    assert routes[("/docs", "GET")] is False
-    keyed = [key for key, required in routes.items() if key[0] not in ("/health", "/docs")]
+    assert routes[("/health", "GET")] is False and routes[("/health", "ANY")] is False
+    assert routes[("/docs", "ANY")] is False
+    # Browsers send CORS preflight requests without the key: OPTIONS is open everywhere.
+    preflights = [key for key in routes if key[1] == "OPTIONS"]
+    assert preflights and not any(routes[key] for key in preflights)
+    paths = {path for path, _ in routes}
+    assert {path for path, method in preflights} == paths - {"/health", "/docs"}
+    keyed = [k for k in routes if k[0] not in ("/health", "/docs") and k[1] != "OPTIONS"]
     assert keyed and all(routes[key] for key in keyed)
     responses = aws.stack.gateway_responses("NewsbriefApi")
     unauthorized = responses["INVALID_API_KEY"]

@@ -167,10 +167,10 @@ def test_read_function_serves_the_stored_brief(
 
 
 def test_read_function_refuses_writes(call_read: Any, aws: Any) -> None:
-    """Only GET routes exist here: a write sent to it is a 404, and nothing is stored."""
+    """Only GET routes exist here: a write sent to it is a 405, and nothing is stored."""
     before = aws.item_count()
     for method in ("POST", "DELETE", "PUT"):
         event = api_event("api_article_get", path="/articles", method=method, body={"url": "x"})
         result = call_read(event)
-        assert result.status == 404 and result.body["error"]["code"] == "not_found"
+        assert result.status == 405 and result.body["error"]["code"] == "method_not_allowed"
     assert aws.item_count() == before

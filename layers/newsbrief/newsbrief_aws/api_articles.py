@@ -7,7 +7,6 @@ bounded), makes one call into the store/pipeline, and returns the typed result.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -17,13 +16,21 @@ from aws_lambda_powertools.metrics import MetricUnit
 from newsbrief.brief_schema import Brief
 from newsbrief.errors import TooLarge
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
 
 from . import bootstrap
-from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS, MAX_SOURCE_CHARS, SOURCE_PATTERN
+from .api_docs import declare_answer
+from .api_read import (
+    CURSOR_DESCRIPTION,
+    DEFAULT_LIST_LIMIT,
+    MAX_CURSOR_CHARS,
+    MAX_SOURCE_CHARS,
+    SOURCE_PATTERN,
+)
 from .briefing import ensure_brief, url_key
+from .error_responses import declare_errors, describe_pattern
 from .queue import BriefJob
 
 router = APIGatewayRouter()
@@ -35,38 +42,77 @@ MAX_BATCH_URLS = 100  # one request must stay well inside the API's 29 s and one
 # ~300,000 words: far beyond any article, small enough that one request cannot hog the function.
 MAX_TEXT_CHARS = 2_000_000
 
+# What the API takes as a URL, stated once as the JSON Schema pattern the OpenAPI document
+# publishes and pydantic enforces (with Python's re, as schema validators in Python do), so a
+# client that validates against the document is never refused for the URL's form. Anything it
+# admits that fetch then refuses is refused for where it points (403 destination_refused), not
+# for its form. Scheme http(s) in any case; an optional userinfo (refused: credentials); a host
+# that is a dotted-quad IPv4 address or a DNS name whose last label starts with a letter (so
+# numeric spellings such as 2130706433 or 0x7f.1 are malformed, never guessed at); a port of
+# 0-65535; then path, query and fragment in printable ASCII or non-ASCII text (no controls, no
+# whitespace, no lone surrogates). International host names go in their xn-- (punycode) form.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_LABEL = r"[A-Za-z0-9_-]+"
+_HOST = rf"(?:{_OCTET}(?:\.{_OCTET}){{3}}|(?:{_LABEL}\.)*[A-Za-z][A-Za-z0-9_-]*\.?)"
+_PORT = r"(?::(?:[0-9]{0,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+_USERINFO = r'(?:[!"$-.0->A-Z\\^-~]*@)?'
+_REST = r"(?:[/?#][!-~\u00a0-\ud7ff\ue000-\uffff]*)?"
+URL_PATTERN = describe_pattern(
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://{_USERINFO}{_HOST}{_PORT}{_REST}$",
+    "an absolute http(s) URL without spaces or control characters, its host a DNS name "
+    "(international names in their xn-- form) or a dotted IPv4 address",
+)
 
-def _check_url(value: str) -> str:
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http(s) URL")
-    if any(ch.isspace() for ch in value):
-        raise ValueError("must not contain whitespace")
+Url = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_URL_CHARS,
+        pattern=URL_PATTERN,
+        description="an absolute http(s) URL (host names in their xn-- form)",
+    ),
+]
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON has one number type: 4.0 is the integer 4 by the document's JSON Schema, so it is
+    # accepted as 4; strings and booleans stay refused (strict below).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
-Url = Annotated[str, Field(min_length=1, max_length=MAX_URL_CHARS), AfterValidator(_check_url)]
-Sentences = Annotated[int, Field(ge=1, le=MAX_SENTENCES, strict=True)]
+def whole_number(low: int, high: int, default: int, description: str) -> Any:
+    """A JSON integer field within ``[low, high]`` (``4.0`` counts as ``4``)."""
+    return Field(default, ge=low, le=high, strict=True, description=description)
 
 
-class ArticleRequest(BaseModel):
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
+class RequestBody(BaseModel):
+    """A request body: unknown fields refused, patterns matched as the document states them."""
+
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+
+
+class ArticleRequest(RequestBody):
     """Brief one URL now."""
 
-    model_config = ConfigDict(extra="forbid")
-
     url: Url
-    sentences: Sentences = DEFAULT_SENTENCES
+    sentences: WholeNumber = whole_number(
+        1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
+    )
     refresh: StrictBool = Field(False, description="fetch again and replace the stored brief")
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(RequestBody):
     """Queue up to 100 URLs for the worker."""
 
-    model_config = ConfigDict(extra="forbid")
-
     urls: list[Url] = Field(min_length=1, max_length=MAX_BATCH_URLS)
-    sentences: Sentences = DEFAULT_SENTENCES
+    sentences: WholeNumber = whole_number(
+        1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
+    )
 
 
 class Queued(BaseModel):
@@ -82,23 +128,26 @@ class BatchAccepted(BaseModel):
     queued: list[Queued]
 
 
-class SummarizeRequest(BaseModel):
-    """Brief content the caller already has; nothing is fetched or stored."""
-
-    model_config = ConfigDict(extra="forbid")
+class SummarizeHtml(RequestBody):
+    """Brief an HTML page the caller already has; nothing is fetched or stored."""
 
     # Bounded by the 6 MB body cap and then by NEWSBRIEF_MAX_BYTES (413, like a fetched page).
-    html: str | None = Field(None, min_length=1)
-    text: str | None = Field(None, min_length=1, max_length=MAX_TEXT_CHARS)
-    url: Url | None = Field(None, description="where the content came from (not fetched)")
-    title: str | None = Field(None, max_length=1000, description="title of plain text")
-    sentences: Sentences = DEFAULT_SENTENCES
+    html: str = Field(min_length=1, description="the page's HTML")
+    url: Url | None = Field(None, description="where the page came from (not fetched)")
+    sentences: WholeNumber = whole_number(
+        1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
+    )
 
-    @model_validator(mode="after")
-    def _one_kind(self) -> SummarizeRequest:
-        if (self.html is None) == (self.text is None):
-            raise ValueError("give exactly one of 'html' or 'text'")
-        return self
+
+class SummarizeText(RequestBody):
+    """Brief plain text (no extraction); nothing is fetched or stored."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="the article text")
+    title: str | None = Field(None, max_length=1000, description="the article's title")
+    url: Url | None = Field(None, description="where the text came from (not fetched)")
+    sentences: WholeNumber = whole_number(
+        1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
+    )
 
 
 class BriefList(BaseModel):
@@ -116,15 +165,24 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
     )
 
 
+# Answers of a route that takes a JSON body: besides its own, a malformed or oversized body or
+# one that is not JSON.
+BODY_ERRORS = ("invalid_input", "too_large", "unsupported_media_type")
+
+
 @router.post(
     "/articles",
     summary="Brief a URL now, or queue up to 100 URLs",
     responses={
-        200: {"description": "the URL was already briefed: the stored brief"},
-        201: {"description": "the new brief"},
-        202: {"description": "URLs queued; GET /articles/{id} once the worker is done"},
+        200: declare_answer("the URL was already briefed: the stored brief", Brief),
+        201: declare_answer("the new brief", Brief),
+        202: declare_answer("URLs queued: GET /articles/{id} once briefed", BatchAccepted),
+        **declare_errors(
+            *BODY_ERRORS, "destination_refused", "conflict", "unsupported_content",
+            "no_article", "fetch_failed", "store_unavailable",
+        ),
     },
-)
+)  # fmt: skip
 def create_articles(
     request: Annotated[ArticleRequest | BatchRequest, Body()],
 ) -> Response[Brief | BatchAccepted]:
@@ -152,7 +210,18 @@ def create_articles(
     return _json(201 if outcome.created else 200, outcome.brief)
 
 
-@router.get("/articles/<article_id>", summary="Read a brief by id")
+@router.get(
+    "/articles/<article_id>",
+    summary="Read a brief by id",
+    responses={
+        200: declare_answer("the brief", Brief),
+        # A queued URL's id answers with the permanent error the worker recorded for it.
+        **declare_errors(
+            "invalid_input", "destination_refused", "not_found", "too_large",
+            "unsupported_content", "no_article", "store_unavailable",
+        ),
+    },
+)  # fmt: skip
 def get_article(
     article_id: Annotated[str, Path(pattern=ID_PATTERN.pattern, description="brief or URL id")],
 ) -> Brief:
@@ -160,31 +229,46 @@ def get_article(
     return bootstrap.store().resolve(article_id)
 
 
-@router.get("/articles", summary="List briefs, newest first")
+@router.get(
+    "/articles",
+    summary="List briefs, newest first",
+    responses={
+        200: declare_answer("a page of brief cards", BriefList),
+        **declare_errors("invalid_input", "store_unavailable"),
+    },
+)
 def list_articles(
     source: Annotated[
         str | None,
         Query(max_length=MAX_SOURCE_CHARS, pattern=SOURCE_PATTERN, description="site domain"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_CHARS, description=CURSOR_DESCRIPTION)
+    ] = None,
 ) -> BriefList:
     """A page of brief cards (id, title, source, summary...) and the next page's cursor."""
     items, next_cursor = bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)
     return BriefList(items=items, next_cursor=next_cursor)
 
 
-@router.post("/summarize", summary="Brief supplied HTML or text (not stored)")
-def summarize(request: Annotated[SummarizeRequest, Body()]) -> Brief:
+@router.post(
+    "/summarize",
+    summary="Brief supplied HTML or text (not stored)",
+    responses={
+        200: declare_answer("the brief of that content", Brief),
+        **declare_errors(*BODY_ERRORS, "unsupported_content", "no_article"),
+    },
+)
+def summarize(request: Annotated[SummarizeHtml | SummarizeText, Body()]) -> Brief:
     """Brief the HTML or text in the request body; nothing is fetched or stored."""
     from newsbrief.pipeline import brief_html, brief_text
 
-    if request.text is not None:
+    if isinstance(request, SummarizeText):
         return brief_text(
             request.text, url=request.url, title=request.title, sentences=request.sentences
         )
-    html = request.html or ""  # the model guarantees exactly one of html/text
     limit = bootstrap.fetch_settings().max_bytes
-    if len(html.encode("utf-8")) > limit:
+    if len(request.html.encode("utf-8")) > limit:
         raise TooLarge(f"html is larger than the {limit}-byte limit")
-    return brief_html(html, url=request.url, sentences=request.sentences)
+    return brief_html(request.html, url=request.url, sentences=request.sentences)

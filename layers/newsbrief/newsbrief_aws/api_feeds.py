@@ -13,13 +13,15 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
 
 from . import bootstrap, feed_polling
-from .api_articles import Url
-from .api_read import DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS
+from .api_articles import BODY_ERRORS, RequestBody, Url, WholeNumber, whole_number
+from .api_docs import declare_answer
+from .api_read import CURSOR_DESCRIPTION, DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS
+from .error_responses import declare_errors
 
 router = APIGatewayRouter()
 logger = Logger()
@@ -30,16 +32,19 @@ MIN_INTERVAL_MINUTES = 5
 MAX_INTERVAL_MINUTES = 7 * 24 * 60  # a feed polled less than weekly is not news any more
 DEFAULT_INTERVAL_MINUTES = 30
 FeedId = Annotated[str, Path(pattern=ID_PATTERN.pattern, description="feed id")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)]
+Cursor = Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS, description=CURSOR_DESCRIPTION)]
 
 
-class FeedRequest(BaseModel):
+class FeedRequest(RequestBody):
     """Register a feed: RSS, Atom, a sitemap, or a page that advertises its feed."""
 
-    model_config = ConfigDict(extra="forbid")
-
     url: Url
-    interval_minutes: int = Field(
-        DEFAULT_INTERVAL_MINUTES, ge=MIN_INTERVAL_MINUTES, le=MAX_INTERVAL_MINUTES, strict=True
+    interval_minutes: WholeNumber = whole_number(
+        MIN_INTERVAL_MINUTES,
+        MAX_INTERVAL_MINUTES,
+        DEFAULT_INTERVAL_MINUTES,
+        "minutes between polls",
     )
 
 
@@ -124,14 +129,14 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
     "/feeds",
     summary="Register a feed and poll it once now",
     responses={
-        200: {"description": "the feed was registered already (re-enabled if disabled)"},
-        201: {"description": "the new feed and its first poll"},
-        504: {
-            "description": "poll_timeout: the feed could not be read within the first poll's "
-            "20 s budget; nothing was registered"
-        },
+        200: declare_answer("registered already (re-enabled if disabled)", FeedCreated),
+        201: declare_answer("the new feed and its first poll", FeedCreated),
+        **declare_errors(
+            *BODY_ERRORS, "destination_refused", "conflict", "invalid_feed", "fetch_failed",
+            "store_unavailable", "poll_timeout",
+        ),
     },
-)
+)  # fmt: skip
 def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated]:
     """Register ``url`` (polled every ``interval_minutes``); its new articles are queued now."""
     poller = feed_polling.poller()
@@ -150,34 +155,57 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
     return _json(201 if created else 200, FeedCreated(**outcome.feed.public(), poll=summary))
 
 
-@router.get("/feeds", summary="List feeds with their poll status")
-def list_feeds(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
-) -> FeedList:
+@router.get(
+    "/feeds",
+    summary="List feeds with their poll status",
+    responses={
+        200: declare_answer("a page of feeds", FeedList),
+        **declare_errors("invalid_input", "store_unavailable"),
+    },
+)
+def list_feeds(limit: Limit = DEFAULT_LIST_LIMIT, cursor: Cursor = None) -> FeedList:
     """A page of feeds (last poll time, status, article count) and the next page's cursor."""
     items, next_cursor = bootstrap.feed_store().list_feeds(limit=limit, cursor=cursor)
     return FeedList(items=[FeedOut(**item) for item in items], next_cursor=next_cursor)
 
 
-@router.get("/feeds/<feed_id>", summary="Read a feed")
+@router.get(
+    "/feeds/<feed_id>",
+    summary="Read a feed",
+    responses={
+        200: declare_answer("the feed", FeedOut),
+        **declare_errors("invalid_input", "not_found", "store_unavailable"),
+    },
+)
 def get_feed(feed_id: FeedId) -> FeedOut:
     """The feed with this id and the state of its polling."""
     return FeedOut(**bootstrap.feed_store().get_feed(feed_id).public())
 
 
-@router.delete("/feeds/<feed_id>", summary="Stop polling a feed", responses={204: {}})
+@router.delete(
+    "/feeds/<feed_id>",
+    summary="Stop polling a feed",
+    responses={
+        204: {"description": "the feed is forgotten; its articles' briefs stay", "content": {}},
+        **declare_errors("invalid_input", "not_found", "store_unavailable"),
+    },
+)  # fmt: skip
 def delete_feed(feed_id: FeedId) -> Response[None]:
     """Forget the feed; the briefs of its articles stay stored."""
     bootstrap.feed_store().delete_feed(feed_id)
     return Response(status_code=204, body=None)
 
 
-@router.get("/feeds/<feed_id>/articles", summary="Articles a feed led to, newest first")
+@router.get(
+    "/feeds/<feed_id>/articles",
+    summary="Articles a feed led to, newest first",
+    responses={
+        200: declare_answer("a page of the feed's articles", FeedArticleList),
+        **declare_errors("invalid_input", "not_found", "store_unavailable"),
+    },
+)
 def list_feed_articles(
-    feed_id: FeedId,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
+    feed_id: FeedId, limit: Limit = DEFAULT_LIST_LIMIT, cursor: Cursor = None
 ) -> FeedArticleList:
     """The feed's articles (ids for GET /articles/{id}) and the next page's cursor."""
     items: list[dict[str, Any]]

@@ -29,6 +29,9 @@ router = APIGatewayRouter()
 
 DEFAULT_LIST_LIMIT = 20
 MAX_CURSOR_CHARS = 4096  # DynamoDB keys of a page, base64: far below this
+CURSOR_DESCRIPTION = (
+    "the previous page's next_cursor, unchanged: any other value is a 400 invalid_input"
+)
 MAX_SOURCE_CHARS = 253  # the longest DNS name
 SOURCE_PATTERN = r"^[A-Za-z0-9.-]+$"  # a site's domain, as briefs record it
 _SOURCE = re.compile(SOURCE_PATTERN)

@@ -6,6 +6,9 @@ import newsbrief
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
+from .api_docs import declare_answer
+from .error_responses import declare_errors
+
 router = APIGatewayRouter()
 
 
@@ -16,7 +19,15 @@ class Health(BaseModel):
     version: str
 
 
-@router.get("/health", summary="Liveness check", security=[{}])  # open: no API key
+@router.get(
+    "/health",
+    summary="Liveness check",
+    security=[{}],  # open: no API key
+    responses={
+        200: declare_answer("the service is up", Health),
+        **declare_errors(keyed=False),
+    },
+)
 def health() -> Health:
     """Answer without touching the store: a cheap liveness probe for load balancers."""
     return Health(status="ok", version=newsbrief.__version__)
