@@ -197,3 +197,97 @@ def test_template_requires_an_api_key_except_health_and_docs(aws):
     assert json.loads(responses["REQUEST_TOO_LARGE"].templates["application/json"])["error"][
         "code"
     ] == ("too_large")
+
+
+SUMMARIZE_BODY = json.dumps({"text": "The council met on Monday. It approved the plan."})
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "APPLICATION/JSON", "application/json; charset=utf-8",
+     "Application/Json ;charset=UTF-8", "application/vnd.api+json", "application/merge-patch+json"],
+)  # fmt: skip
+def test_json_in_any_spelling_is_json(call_api, content_type):
+    event = api_event("api_summarize", raw_body=SUMMARIZE_BODY)
+    event["headers"]["Content-Type"] = content_type
+    event["multiValueHeaders"]["Content-Type"] = [content_type]
+    result = call_api(event)
+    assert result.status == 200, result.raw
+    assert result.body["summary"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/xml", "application/x-www-form-urlencoded",
+     "multipart/form-data; boundary=x", "application/jsonx", "json", None],
+)  # fmt: skip
+def test_other_content_types_are_415(call_api, aws, content_type):
+    event = api_event(CREATE, raw_body=json.dumps({"url": U}))
+    event["headers"].pop("Content-Type")
+    event["multiValueHeaders"].pop("Content-Type")
+    if content_type is not None:
+        event["headers"]["content-type"] = content_type
+        event["multiValueHeaders"]["content-type"] = [content_type]
+    result = call_api(event)
+    assert result.status == 415, result.raw
+    assert result.body["error"]["code"] == "unsupported_media_type"
+    assert "application/json" in result.body["error"]["message"]
+    assert aws.item_count() == 0 and aws.queued_bodies() == []
+
+
+@pytest.mark.parametrize("digits", [65, 5000, 100_000])
+def test_integers_too_long_to_be_numbers_are_400(call_api, digits):
+    raw = '{"text": "A sentence here. Another one.", "sentences": ' + "9" * digits + "}"
+    result = call_api(api_event("api_summarize", raw_body=raw))
+    assert result.status == 400, result.raw
+    assert result.body["error"]["code"] == "invalid_input"
+
+
+def test_a_whole_number_written_as_a_float_is_that_number(call_api):
+    raw = json.dumps({"text": "One. Two. Three. Four. Five.", "sentences": 2.0})
+    result = call_api(api_event("api_summarize", raw_body=raw))
+    assert result.status == 200, result.raw
+    assert len(result.body["summary"]) == 2
+
+
+def test_head_is_get_without_the_body(call_api, aws):
+    result = call_api(api_event("api_health", method="HEAD"))
+    assert result.status == 200 and result.raw == ""
+    assert result.headers["content-type"].startswith("application/json")
+
+
+def test_options_lists_the_methods(call_api):
+    result = call_api(api_event("api_articles_list", path="/articles", method="OPTIONS", query={}))
+    assert result.status == 204
+    assert result.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert "access-control-allow-origin" not in result.headers  # no origin is allowed by default
+
+
+def test_cors_only_for_allowed_origins(call_api, monkeypatch):
+    from newsbrief_aws import api_protocol
+
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example, https://b.example")
+    api_protocol.allowed_origins.cache_clear()
+    try:
+        preflight = api_event("api_articles_list", path="/articles", method="OPTIONS", query={})
+        preflight["headers"].update(
+            {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+        )
+        result = call_api(preflight)
+        assert result.status == 204
+        assert result.headers["access-control-allow-origin"] == "https://app.example"
+        assert "POST" in result.headers["access-control-allow-methods"]
+        assert "x-api-key" in result.headers["access-control-allow-headers"]
+
+        event = api_event("api_summarize", raw_body=SUMMARIZE_BODY)
+        event["headers"]["Origin"] = "https://b.example"
+        result = call_api(event)
+        assert result.status == 200
+        assert result.headers["access-control-allow-origin"] == "https://b.example"
+
+        event["headers"]["Origin"] = "https://evil.example"
+        result = call_api(event)
+        assert "access-control-allow-origin" not in result.headers
+    finally:
+        monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
+        api_protocol.allowed_origins.cache_clear()

@@ -172,6 +172,7 @@ BODY_ERRORS = ("invalid_input", "too_large", "unsupported_media_type")
 
 @router.post(
     "/articles",
+    operation_id="create_articles",
     summary="Brief a URL now, or queue up to 100 URLs",
     responses={
         200: declare_answer("the URL was already briefed: the stored brief", Brief),
@@ -212,13 +213,14 @@ def create_articles(
 
 @router.get(
     "/articles/<article_id>",
+    operation_id="get_article",
     summary="Read a brief by id",
     responses={
         200: declare_answer("the brief", Brief),
-        # A queued URL's id answers with the permanent error the worker recorded for it.
+        # A queued URL's id answers with the error the worker recorded for it, if any.
         **declare_errors(
-            "invalid_input", "destination_refused", "not_found", "too_large",
-            "unsupported_content", "no_article", "store_unavailable",
+            "invalid_input", "destination_refused", "not_found", "conflict", "too_large",
+            "unsupported_content", "no_article", "fetch_failed", "store_unavailable",
         ),
     },
 )  # fmt: skip
@@ -231,6 +233,7 @@ def get_article(
 
 @router.get(
     "/articles",
+    operation_id="list_articles",
     summary="List briefs, newest first",
     responses={
         200: declare_answer("a page of brief cards", BriefList),
@@ -254,6 +257,7 @@ def list_articles(
 
 @router.post(
     "/summarize",
+    operation_id="summarize",
     summary="Brief supplied HTML or text (not stored)",
     responses={
         200: declare_answer("the brief of that content", Brief),

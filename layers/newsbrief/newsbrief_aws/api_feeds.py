@@ -127,6 +127,7 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
 
 @router.post(
     "/feeds",
+    operation_id="create_feed",
     summary="Register a feed and poll it once now",
     responses={
         200: declare_answer("registered already (re-enabled if disabled)", FeedCreated),
@@ -157,6 +158,7 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
 
 @router.get(
     "/feeds",
+    operation_id="list_feeds",
     summary="List feeds with their poll status",
     responses={
         200: declare_answer("a page of feeds", FeedList),
@@ -171,6 +173,7 @@ def list_feeds(limit: Limit = DEFAULT_LIST_LIMIT, cursor: Cursor = None) -> Feed
 
 @router.get(
     "/feeds/<feed_id>",
+    operation_id="get_feed",
     summary="Read a feed",
     responses={
         200: declare_answer("the feed", FeedOut),
@@ -184,6 +187,7 @@ def get_feed(feed_id: FeedId) -> FeedOut:
 
 @router.delete(
     "/feeds/<feed_id>",
+    operation_id="delete_feed",
     summary="Stop polling a feed",
     responses={
         204: {"description": "the feed is forgotten; its articles' briefs stay", "content": {}},
@@ -198,6 +202,7 @@ def delete_feed(feed_id: FeedId) -> Response[None]:
 
 @router.get(
     "/feeds/<feed_id>/articles",
+    operation_id="list_feed_articles",
     summary="Articles a feed led to, newest first",
     responses={
         200: declare_answer("a page of the feed's articles", FeedArticleList),

@@ -21,6 +21,7 @@ class Health(BaseModel):
 
 @router.get(
     "/health",
+    operation_id="health",
     summary="Liveness check",
     security=[{}],  # open: no API key
     responses={
