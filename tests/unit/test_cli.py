@@ -172,3 +172,58 @@ def test_bad_environment_is_a_clear_error() -> None:
     assert b"NEWSBRIEF_MAX_BYTES" in proc.stderr
     assert proc.stdout == b""
     assert b"Traceback" not in proc.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    import newsbrief
+
+    proc = run_cli("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.decode().strip() == f"newsbrief {newsbrief.__version__}"
+
+
+BINARY_INPUTS = {
+    "gzip-named-html": lambda: GZ.read_bytes(),
+    "png-named-html": lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+    "random-bytes": lambda: __import__("random").Random(13).randbytes(8192),
+    "random-bytes-without-nul": lambda: bytes(
+        b or 1 for b in __import__("random").Random(7).randbytes(8192)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_INPUTS))
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_binary_files_are_unsupported_content(tmp_path: Path, name: str, suffix: str) -> None:
+    path = tmp_path / f"{name}{suffix}"
+    path.write_bytes(BINARY_INPUTS[name]())
+    proc = run_cli("summarize", str(path), str(PAGE))
+    assert proc.returncode == 1
+    refused, ok = lines(proc)
+    assert refused["input"] == str(path)
+    assert refused["error"]["code"] == "unsupported_content", refused
+    assert ok["title"]  # the next input still ran
+
+
+@pytest.mark.parametrize("name", sorted(BINARY_INPUTS))
+def test_binary_stdin_is_unsupported_content(name: str) -> None:
+    proc = run_cli("summarize", "-", stdin=BINARY_INPUTS[name]())
+    assert proc.returncode == 1
+    (refused,) = lines(proc)
+    assert refused["error"]["code"] == "unsupported_content"
+
+
+def test_the_same_bytes_from_a_url_are_refused_the_same_way(loopback: LoopbackServer) -> None:
+    data = BINARY_INPUTS["random-bytes-without-nul"]()
+    loopback.add("/page.html", Response(data, headers={"Content-Type": "text/html"}))
+    proc = run_cli("summarize", loopback.url("/page.html"), env={"NEWSBRIEF_ALLOW_LOOPBACK": "1"})
+    (refused,) = lines(proc)
+    assert refused["error"]["code"] == "unsupported_content"
+
+
+def test_a_directory_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    proc = run_cli("summarize", str(tmp_path))
+    assert proc.returncode == 1
+    (refused,) = lines(proc)
+    assert refused["error"]["code"] == "invalid_input"
+    assert "is a directory" in refused["error"]["message"]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import __version__
 from .errors import InvalidInput, NewsbriefError, TooLarge
 from .pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from .settings import FetchSettings
@@ -40,17 +41,21 @@ def _read_capped(stream: BinaryIO, limit: int, what: str) -> bytes:
 
 def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str, Any]:
     """Brief one CLI input (URL, file path or ``-``) and return the brief as a dict."""
-    from .fetch import decode_html
+    from .fetch import check_content, decode_html
     from .pipeline import brief_html, brief_text, brief_url
 
     if item == "-":
         data = _read_capped(sys.stdin.buffer, settings.max_bytes, "standard input")
+        # Refused exactly as the same bytes fetched from a URL as text/html would be.
+        check_content("text/html", None, data)
         html, _ = decode_html(data)
         return brief_html(html, sentences=sentences).model_dump()
     if "://" in item:
         return brief_url(item, sentences=sentences, settings=settings).model_dump()
 
     path = Path(item)
+    if path.is_dir():
+        raise InvalidInput(f"{item} is a directory: give the files in it (e.g. {item}/*.html)")
     if not path.is_file():
         raise InvalidInput(f"no such file: {item}")
     suffixes = [s.lower() for s in path.suffixes]
@@ -66,8 +71,11 @@ def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str,
             data = _read_capped(stream, settings.max_bytes, item)
     except (OSError, EOFError) as exc:  # unreadable file or corrupt gzip
         raise InvalidInput(f"cannot read {item}: {exc}") from None
+    # The suffix says what the file claims to be; its bytes must agree, as a fetched page's do.
+    mime = "text/plain" if kind == ".txt" else "text/html"
+    check_content(mime, None, data)
     if kind == ".txt":
-        text, _ = decode_html(data, "text/plain")
+        text, _ = decode_html(data, mime)
         return brief_text(text, sentences=sentences).model_dump()
     html, _ = decode_html(data)
     return brief_html(html, sentences=sentences).model_dump()
@@ -88,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbrief", description="Turn news articles into briefs (JSON Lines on stdout)."
     )
+    parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     summ = sub.add_parser("summarize", help="brief URLs, HTML/text files or stdin ('-')")
     summ.add_argument(

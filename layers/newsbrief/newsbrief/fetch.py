@@ -85,6 +85,10 @@ _BINARY_MAGIC = (
     b"\x00asm",
     b"\x00\x00\x01\x00",
 )
+# Control bytes text never holds in numbers (all C0 but tab, LF, VT, FF, CR and ESC), and the
+# share of a page's head above which it is binary: a stray control in real text is far rarer.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+MAX_CONTROL_SHARE = 0.02
 _HTML_HINT = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|title|meta|article|div|p)[\s>/]", re.IGNORECASE
 )
@@ -394,10 +398,19 @@ def _looks_binary(data: bytes, charset: str | None) -> bool:
     wide = codec is not None and codec.startswith(("utf-16", "utf-32"))
     if wide or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    return b"\x00" in head  # text in 8-bit or UTF-8 encodings never contains NUL
+    if b"\x00" in head:  # text in 8-bit or UTF-8 encodings never contains NUL
+        return True
+    # Nor does it use the other C0 controls (beyond tab, newlines, form feed and escape) as
+    # more than a stray byte; random or compressed bytes are one in ten of them.
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > len(head) * MAX_CONTROL_SHARE
 
 
-def _check_content(mime: str, charset: str | None, body: bytes) -> None:
+def check_content(mime: str, charset: str | None, body: bytes) -> None:
+    """Refuse bytes that are not a page: empty (:class:`NoArticle`) or binary, or, when the
+    type says nothing (``mime`` in :data:`SNIFF_TYPES`), bytes without any HTML in their head
+    (:class:`UnsupportedContent`). Fetched pages, saved files and standard input all pass here.
+    """
     if not body.strip():
         raise NoArticle("the page is empty")
     if _looks_binary(body, charset):
@@ -424,7 +437,7 @@ def fetch_page(url: str, settings: FetchSettings | None = None) -> Page:
         if mime not in HTML_TYPES and mime not in SNIFF_TYPES:
             raise UnsupportedContent(f"not an HTML page: content type {mime!r}")
         body = _read_body(response, settings, deadline)
-        _check_content(mime, charset, body)
+        check_content(mime, charset, body)
         html, encoding = decode_html(body, response.headers.get("Content-Type"))
         return Page(
             url=url.strip(),
