@@ -19,7 +19,7 @@ from tests.conftest import REPO_ROOT
 
 PAGES = REPO_ROOT / "tests" / "fixtures" / "local_stack"
 API_KEY = "e2e-test-key"
-# The template's 720 s visibility timeout becomes 1 s: failed messages retry promptly.
+# The template's 1080 s visibility timeout becomes 1.5 s: failed messages retry promptly.
 SPEEDUP = 720
 # One process per function: the tests send one request at a time, and every extra process is a
 # cold start on a shared two-core machine (benchmarks/load.py exercises concurrency).

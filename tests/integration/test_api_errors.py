@@ -291,3 +291,11 @@ def test_cors_only_for_allowed_origins(call_api, monkeypatch):
     finally:
         monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
         api_protocol.allowed_origins.cache_clear()
+
+
+@pytest.mark.parametrize("field", ["html", "text"])
+def test_binary_content_in_summarize_is_unsupported_content(call_api, field):
+    binary = bytes(range(1, 32)) * 40 + b"<p>Some words here.</p>"
+    result = call_api(api_event("api_summarize", body={field: binary.decode("latin-1")}))
+    assert result.status == 415, result.raw
+    assert result.body["error"]["code"] == "unsupported_content"

@@ -407,9 +407,11 @@ def _looks_binary(data: bytes, charset: str | None) -> bool:
 
 
 def check_content(mime: str, charset: str | None, body: bytes) -> None:
-    """Refuse bytes that are not a page: empty (:class:`NoArticle`) or binary, or, when the
-    type says nothing (``mime`` in :data:`SNIFF_TYPES`), bytes without any HTML in their head
-    (:class:`UnsupportedContent`). Fetched pages, saved files and standard input all pass here.
+    """Refuse bytes that are not a page, whoever supplied them.
+
+    Empty bytes are :class:`NoArticle`; binary ones, and, when the type says nothing (``mime``
+    in :data:`SNIFF_TYPES`), ones without any HTML in their head, are
+    :class:`UnsupportedContent`. Fetched pages, saved files and standard input all pass here.
     """
     if not body.strip():
         raise NoArticle("the page is empty")

@@ -266,13 +266,18 @@ def list_articles(
 )
 def summarize(request: Annotated[SummarizeHtml | SummarizeText, Body()]) -> Brief:
     """Brief the HTML or text in the request body; nothing is fetched or stored."""
+    from newsbrief.fetch import check_content
     from newsbrief.pipeline import brief_html, brief_text
 
     if isinstance(request, SummarizeText):
+        # Binary bytes decoded into a string are refused as the CLI and fetch refuse them.
+        check_content("text/plain", None, request.text.encode("utf-8", "surrogatepass"))
         return brief_text(
             request.text, url=request.url, title=request.title, sentences=request.sentences
         )
+    data = request.html.encode("utf-8", "surrogatepass")
     limit = bootstrap.fetch_settings().max_bytes
-    if len(request.html.encode("utf-8")) > limit:
+    if len(data) > limit:
         raise TooLarge(f"html is larger than the {limit}-byte limit")
+    check_content("text/html", None, data)
     return brief_html(request.html, url=request.url, sentences=request.sentences)
