@@ -94,3 +94,21 @@ def test_schemathesis_finds_no_failure(sunk_stack: RunningStack, tmp_path: Path)
     tests = sum(int(s.get("tests", 0)) for s in suites.iter("testsuite")) if suites else 0
     assert tests >= 10, f"schemathesis tested {tests} operations:\n{output[-3000:]}"
     assert run.returncode == 0, output[-12000:]
+
+
+def test_http_methods_over_the_wire(sunk_stack: RunningStack) -> None:
+    trace = sunk_stack.request("TRACE", "/health", key=None)
+    assert trace.status == 405 and trace.code == "method_not_allowed"
+    assert trace.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert trace.headers["Content-Type"].startswith("application/json")
+    put = sunk_stack.request("PUT", "/articles", {"url": "https://a.example/x"})
+    assert put.status == 405 and put.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+    head = sunk_stack.request("HEAD", "/articles?limit=1")
+    assert head.status == 200 and head.raw == b""
+    # Preflight carries no key; no origin is allowed by default, so no CORS header.
+    options = sunk_stack.request(
+        "OPTIONS", "/articles", key=None,
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+    )  # fmt: skip
+    assert options.status == 204 and "POST" in options.headers["Allow"]
+    assert "Access-Control-Allow-Origin" not in options.headers
