@@ -81,7 +81,7 @@ def test_schemathesis_finds_no_failure(sunk_stack: RunningStack, tmp_path: Path)
     }
     run = subprocess.run(
         command,
-        cwd=REPO_ROOT,
+        cwd=tmp_path,  # schemathesis keeps a cache folder where it runs: not in the repository
         env=env,
         capture_output=True,
         text=True,
