@@ -6,12 +6,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsbrief.sentences import (
-    SentenceTokenizer,
-    split_paragraphs,
-    split_sentences,
-    tokenize_words,
-)
+from newsbrief.sentences import split_paragraphs, split_sentences, tokenize_words
 
 
 def squash(text: str) -> str:
@@ -111,23 +106,6 @@ def test_words_keep_inner_apostrophes_and_hyphens_but_drop_numbers() -> None:
     ]
     expected = ["Привет", "мир", "Grüße", "aus", "Köln"]
     assert tokenize_words("Привет, мир! Grüße aus Köln.") == expected
-
-
-def test_tokenizer_plugs_into_sumy() -> None:
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-    from sumy.summarizers.luhn import LuhnSummarizer
-
-    tokenizer = SentenceTokenizer("en")
-    text = (
-        "The river flooded the town. Flood water reached the town hall. "
-        "The town council met about the flood. A cat slept."
-    )
-    document = ObjectDocumentModel(
-        [Paragraph([Sentence(s, tokenizer) for s in tokenizer.to_sentences(text)])]
-    )
-    assert tokenizer.to_words("The river's banks") == ("The", "river's", "banks")
-    summary = [str(s) for s in LuhnSummarizer()(document, 1)]
-    assert len(summary) == 1 and "flood" in summary[0].lower()
 
 
 @settings(max_examples=100, deadline=None)

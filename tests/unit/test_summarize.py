@@ -247,12 +247,11 @@ INFLECTIONS = {
 
 @pytest.mark.parametrize("language", sorted(STORIES))
 def test_languages_get_their_stemmer_and_stop_words(language: str) -> None:
-    from newsbrief.language import stop_words
-    from newsbrief.summarize import _stemmer
+    from newsbrief.language import stop_words, word_stemmer
 
     assert stop_words(language), f"no stop words for {language}"
     first, second = INFLECTIONS[language]
-    stem = _stemmer(language)
+    stem = word_stemmer(language)
     assert stem(first) == stem(second), f"{language} stemmer does not join {first}/{second}"
     text = STORIES[language]
     summary = summarize_text(text, sentences=2, language=language)

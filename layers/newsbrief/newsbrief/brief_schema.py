@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from .models import EntityType
+from .models import DEFAULT_ALGORITHM, Algorithm, EntityType
 
 
 class EntityOut(BaseModel):
@@ -35,6 +35,11 @@ class Brief(BaseModel):
     text: str
     word_count: int
     summary: list[str]
+    summary_algorithm: Algorithm = Field(
+        DEFAULT_ALGORITHM,
+        description="Who chose the summary's sentences: the algorithm asked for, or newsbrief "
+        "when the asked one ran out of its time budget",
+    )
     entities: list[EntityOut]
     fetched_at: str
     site_name: str | None = None

@@ -105,3 +105,10 @@ class PollTimedOut(FetchFailed):
 
     code = "poll_timeout"
     http_status = 504
+
+
+class SummaryOverBudget(NewsbriefError):
+    """A summarizer asked for did not finish within its time budget (the text is too long)."""
+
+    code = "summary_over_budget"
+    http_status = 503

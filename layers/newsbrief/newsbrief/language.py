@@ -1,15 +1,20 @@
-"""Language identification for text with no declared language, and per-language stop words.
+"""Language identification for text with no declared language; per-language stop words and stemmers.
 
 Detection counts function words: news prose in any of the supported languages is ~40% stop
 words, and the lists of two languages overlap little once a few hundred words are read.
 The lists are sumy's bundled ones (read as data, without importing sumy and its NLTK
 dependency) plus a Russian list of our own, since sumy ships none.
+
+Stemming uses the Snowball stemmers of ``snowballstemmer`` (the Snowball project's own Python
+build, ~30 ms to import): sumy's stemmers would pull in all of NLTK (~0.5 s of a cold start).
+sumy's own stemmers serve the languages Snowball does not cover the way sumy does.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from importlib import resources
 
 from .sentences import tokenize_words
@@ -55,6 +60,9 @@ MIN_SHARE = 0.1
 # The winner must have this many times the hits of the runner-up: measured on real pages, the
 # right list gets 4-10x the hits of the next one, mixed or unlisted languages far less.
 MIN_MARGIN = 2.0
+
+# Stemmed words remembered (across calls: news vocabulary repeats); bounds memory on Lambda.
+STEM_CACHE_SIZE = 100_000
 
 _OWN_LISTS = {"ru": "stopwords-ru.txt"}
 _KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana and katakana: only Japanese has them
@@ -107,6 +115,54 @@ def _stop_words(code: str) -> frozenset[str]:
     return frozenset(
         w.strip().lower() for w in data.splitlines() if w.strip() and not w.startswith("#")
     )
+
+
+# sumy's own stemmers (Czech/Slovak, Greek, Polish, Ukrainian; none for Hebrew and CJK): kept
+# for these languages, at the price of importing NLTK (sumy's stemmer package needs it).
+SUMY_STEMMED = frozenset({"cs", "sk", "el", "pl", "uk"})
+# NLTK's (and so sumy's) Dutch is Snowball's original Dutch algorithm; snowballstemmer 3 calls
+# that one "dutch_porter" and gives "dutch" to the newer Kraaij-Pohlmann variant.
+SNOWBALL_ALGORITHMS = {"dutch": "dutch_porter"}
+
+
+def _base_stemmer(language: str, name: str) -> Callable[[str], str] | None:
+    """A word -> stem function for ``language``, or ``None`` when there is none."""
+    if language in SUMY_STEMMED:
+        from sumy.nlp.stemmers import Stemmer  # imports NLTK: only for these languages
+
+        return Stemmer(name)
+    import snowballstemmer
+
+    algorithm = SNOWBALL_ALGORITHMS.get(name, name)
+    if algorithm not in snowballstemmer.algorithms():
+        return None  # Hebrew, Chinese, Japanese, Korean: words stay whole
+    return snowballstemmer.stemmer(algorithm).stemWord
+
+
+@cache  # keyed by two-letter codes (callers normalize first), so it stays small
+def word_stemmer(language: str | None) -> Callable[[str], str]:
+    """The word -> stem function of a language (ISO 639-1), cached; lower-casing when none.
+
+    Used by every summarizer, newsbrief's own and sumy's, so they all stem alike.
+    """
+    name = LANGUAGE_NAMES.get(language or "")
+    if name is None or language is None:
+        return str.lower
+    try:
+        stem = _base_stemmer(language, name)
+        if stem is None:
+            return str.lower
+        # Some of sumy's stemmers need an optional package (Polish: pystempel) and only
+        # say so on their first word: find out now, once.
+        stem("probe")
+    except (LookupError, ValueError, ImportError):  # no usable stemmer: words stay whole
+        return str.lower
+
+    @lru_cache(maxsize=STEM_CACHE_SIZE)
+    def cached(word: str) -> str:
+        return stem(word.lower())
+
+    return cached
 
 
 def _script_language(text: str) -> str | None:

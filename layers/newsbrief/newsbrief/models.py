@@ -8,9 +8,26 @@ public product, :class:`newsbrief.brief_schema.Brief`, is the pydantic model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast, get_args
+
+from .errors import InvalidInput
 
 EntityType = Literal["PERSON", "ORGANIZATION", "LOCATION", "OTHER"]
+
+# Who picks a summary's sentences: newsbrief's own scorer (the default: it beats the others on
+# every DEV set, benchmarks/README.md) or one of sumy's summarizers, on request.
+Algorithm = Literal[
+    "newsbrief", "lexrank", "lsa", "luhn", "textrank", "edmundson", "kl", "sumbasic", "reduction"
+]
+ALGORITHMS: tuple[Algorithm, ...] = get_args(Algorithm)
+DEFAULT_ALGORITHM: Algorithm = "newsbrief"
+
+
+def check_algorithm(name: object) -> Algorithm:
+    """``name`` as an :data:`Algorithm`, or :class:`InvalidInput` naming the choices."""
+    if name not in ALGORITHMS:
+        raise InvalidInput(f"algorithm must be one of {', '.join(ALGORITHMS)}, got {name!r}")
+    return cast(Algorithm, name)
 
 
 @dataclass(slots=True)

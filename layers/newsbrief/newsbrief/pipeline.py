@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from .brief_schema import Brief, EntityOut
-from .errors import InvalidInput, NoArticle
-from .models import Article, Page
+from .errors import InvalidInput, NoArticle, SummaryOverBudget
+from .models import DEFAULT_ALGORITHM, Algorithm, Article, Page, check_algorithm
 from .settings import FetchSettings
 from .sites import hostname_of, same_site
 
@@ -96,11 +96,49 @@ def analysed_part(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
     return head[:cut].rstrip() if cut > 0 else head
 
 
+def summarize_within_budget(
+    text: str,
+    sentences: int,
+    language: str | None,
+    title: str | None,
+    algorithm: Algorithm = DEFAULT_ALGORITHM,
+) -> tuple[list[str], Algorithm]:
+    """The summary by ``algorithm`` and who made it: newsbrief's scorer when that one overran.
+
+    A brief always gets a summary: sumy's slower algorithms give up on a text too long for
+    their time budget, and newsbrief's linear scorer takes over.
+    """
+    from .summarize import summarize_text
+
+    analysed = analysed_part(text)
+    try:
+        summary = summarize_text(analysed, sentences, language, title, algorithm)
+    except SummaryOverBudget:
+        algorithm = DEFAULT_ALGORITHM
+        summary = summarize_text(analysed, sentences, language, title)
+    return summary, algorithm
+
+
+def resummarize(
+    brief: Brief, sentences: int = DEFAULT_SENTENCES, algorithm: str = DEFAULT_ALGORITHM
+) -> Brief:
+    """``brief`` with its summary chosen again from its own text by ``algorithm``.
+
+    Nothing is fetched: a stored brief answers a request for another algorithm this way.
+    """
+    sentences, algorithm = _check_sentences(sentences), check_algorithm(algorithm)
+    summary, made_by = summarize_within_budget(
+        brief.text, sentences, brief.language, brief.title, algorithm
+    )
+    return brief.model_copy(update={"summary": summary, "summary_algorithm": made_by})
+
+
 def build_brief(
     article: Article,
     url: str | None = None,
     sentences: int = DEFAULT_SENTENCES,
     fetched_url: str | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
 ) -> Brief:
     """Summarize an extracted article and list its entities: the shared tail of every path.
 
@@ -110,9 +148,8 @@ def build_brief(
     """
     from .entities import find_entities
     from .sentences import split_paragraphs
-    from .summarize import summarize_text
 
-    sentences = _check_sentences(sentences)
+    sentences, algorithm = _check_sentences(sentences), check_algorithm(algorithm)
     # One canonical layout (paragraphs split by a blank line, hard wraps and odd line breaks
     # joined the way the sentence splitter joins them) so that every summary sentence is a
     # verbatim substring of the text the brief publishes.
@@ -126,11 +163,8 @@ def build_brief(
         language = detect_language(text)
     canonical = article.canonical_url or url
     identity = identity_url(article.canonical_url, fetched_url or url)
-    analysed = analysed_part(text)
-    summary = summarize_text(
-        analysed, sentences=sentences, language=language, title=article.title
-    )
-    entities = find_entities(analysed, language=language, title=article.title)
+    summary, made_by = summarize_within_budget(text, sentences, language, article.title, algorithm)
+    entities = find_entities(analysed_part(text), language=language, title=article.title)
     return Brief(
         id=brief_id(identity, text),
         url=url,
@@ -143,6 +177,7 @@ def build_brief(
         text=text,
         word_count=len(text.split()),
         summary=summary,
+        summary_algorithm=made_by,
         entities=[
             EntityOut(name=e.name, type=e.type, count=e.count, mentions=list(e.mentions))
             for e in entities
@@ -153,18 +188,32 @@ def build_brief(
     )
 
 
-def brief_page(page: Page, sentences: int = DEFAULT_SENTENCES) -> Brief:
+def brief_page(
+    page: Page, sentences: int = DEFAULT_SENTENCES, algorithm: str = DEFAULT_ALGORITHM
+) -> Brief:
     """Brief an already fetched or read HTML page."""
     from .extract import extract_article
 
     fetched = page.final_url or page.url or None
     article = extract_article(page.html, url=fetched)
-    return build_brief(article, url=page.url or None, sentences=sentences, fetched_url=fetched)
+    return build_brief(
+        article,
+        url=page.url or None,
+        sentences=sentences,
+        fetched_url=fetched,
+        algorithm=algorithm,
+    )
 
 
-def brief_html(html: str, url: str | None = None, sentences: int = DEFAULT_SENTENCES) -> Brief:
+def brief_html(
+    html: str,
+    url: str | None = None,
+    sentences: int = DEFAULT_SENTENCES,
+    algorithm: str = DEFAULT_ALGORITHM,
+) -> Brief:
     """Brief HTML the caller already has (nothing is fetched)."""
-    return brief_page(Page(url=url or "", final_url=url or "", html=html), sentences=sentences)
+    page = Page(url=url or "", final_url=url or "", html=html)
+    return brief_page(page, sentences=sentences, algorithm=algorithm)
 
 
 def brief_text(
@@ -172,17 +221,23 @@ def brief_text(
     url: str | None = None,
     title: str | None = None,
     sentences: int = DEFAULT_SENTENCES,
+    algorithm: str = DEFAULT_ALGORITHM,
 ) -> Brief:
     """Brief plain text: no extraction, the text is the article body."""
-    return build_brief(Article(text=text, title=title), url=url, sentences=sentences)
+    article = Article(text=text, title=title)
+    return build_brief(article, url=url, sentences=sentences, algorithm=algorithm)
 
 
 def brief_url(
-    url: str, sentences: int = DEFAULT_SENTENCES, settings: FetchSettings | None = None
+    url: str,
+    sentences: int = DEFAULT_SENTENCES,
+    settings: FetchSettings | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
 ) -> Brief:
     """Fetch ``url`` and brief it."""
     from .fetch import fetch_page
 
     _check_sentences(sentences)
+    check_algorithm(algorithm)  # before the fetch: a bad parameter costs no request
     page = fetch_page(url, settings=settings)
-    return brief_page(page, sentences=sentences)
+    return brief_page(page, sentences=sentences, algorithm=algorithm)

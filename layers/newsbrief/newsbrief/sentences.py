@@ -5,9 +5,8 @@ Sentences come from ``sentencex`` (Wikimedia's rule-based segmenter: abbreviatio
 needs a data download that Lambda and CI cannot do. Paragraph and line structure is decided
 here first, because ``sentencex`` only looks at punctuation.
 
-:class:`SentenceTokenizer` has the two methods sumy calls on a tokenizer (``to_sentences`` and
-``to_words``), so the summarize stage can hand it to sumy's document model; the entities
-stage uses :func:`split_sentences` directly.
+The summarize and entities stages use these functions directly; sumy's summarizers get them
+through :class:`newsbrief.sumy_algorithms.SumyTokenizer`.
 """
 
 from __future__ import annotations
@@ -88,17 +87,3 @@ def tokenize_words(text: str) -> list[str]:
     """The words of ``text`` (letters, with inner apostrophes and hyphens), case preserved."""
     return _WORD.findall(text)
 
-
-class SentenceTokenizer:
-    """A sumy tokenizer (``to_sentences``/``to_words``) that needs no downloaded data."""
-
-    def __init__(self, language: str | None = DEFAULT_LANGUAGE) -> None:
-        self.language = (language or DEFAULT_LANGUAGE).lower()
-
-    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
-        """The sentences of one paragraph (sumy's tokenizer protocol)."""
-        return tuple(split_sentences(paragraph, self.language))
-
-    def to_words(self, sentence: str) -> tuple[str, ...]:
-        """The words of one sentence (sumy's tokenizer protocol)."""
-        return tuple(tokenize_words(sentence))

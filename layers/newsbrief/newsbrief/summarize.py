@@ -1,6 +1,11 @@
 """Summarize stage: an extractive summary on sumy's stemmers and stop words, no downloads needed.
 
-The scorer is Edmundson's recipe (sumy's ``EdmundsonSummarizer``: location, title and cue
+Every summary is chosen from the same candidate sentences (below) by one of the
+:data:`~newsbrief.models.ALGORITHMS`: newsbrief's own scorer, the default, or on request one of
+sumy's summarizers, which :mod:`newsbrief.sumy_algorithms` runs on these candidates (sumy and
+numpy are imported only then).
+
+newsbrief's scorer is Edmundson's recipe (sumy's ``EdmundsonSummarizer``: location, title and cue
 words added up) with LexRank's continuous degree centrality (sumy's ``LexRankSummarizer``)
 as its content term, tuned for news:
 
@@ -21,9 +26,6 @@ sentence that carries it. Near-duplicates of a chosen sentence are skipped.
 The weights were set on the DEV sets of ../shared/data/summarization (CNN highlights, BBC
 extracts); set on one hash-half and scored on the other they keep their margin over Lead-3
 and Reduction (benchmarks/README.md). benchmarks/summaries.py prints the scores.
-Stemming uses the Snowball stemmers of ``snowballstemmer`` (the Snowball project's own
-Python build, ~30 ms to import): sumy's stemmers would pull in all of NLTK (~0.5 s of a cold
-start). sumy's own stemmers serve the languages Snowball does not cover the way sumy does.
 """
 
 from __future__ import annotations
@@ -31,11 +33,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
-from functools import cache, lru_cache
 
 from .errors import InvalidInput
-from .language import LANGUAGE_NAMES, normalize_language, stop_words
+from .language import normalize_language, stop_words, word_stemmer
+from .models import DEFAULT_ALGORITHM, check_algorithm
 from .sentences import split_paragraph, split_paragraphs, tokenize_words
 
 # Lead bonus of the first sentence, in units of the best centrality (which is scaled to 1):
@@ -60,8 +61,6 @@ NEAR_DUPLICATE = 0.85
 PULL_QUOTE_WORDS = 8
 # A sentence with fewer words than this after its dateline is cut is no sentence.
 MIN_WORDS = 3
-# Stemmed words remembered (across calls: news vocabulary repeats); bounds memory on Lambda.
-STEM_CACHE_SIZE = 100_000
 
 _QUOTES = "\"'“”‘’«»„"
 _DATELINE = re.compile(
@@ -100,54 +99,9 @@ def _is_candidate(sentence: str, words: list[str], alone: bool) -> bool:
     return True
 
 
-# sumy's own stemmers (Czech/Slovak, Greek, Polish, Ukrainian; none for Hebrew and CJK): kept
-# for these languages, at the price of importing NLTK (sumy's stemmer package needs it).
-SUMY_STEMMED = frozenset({"cs", "sk", "el", "pl", "uk"})
-# NLTK's (and so sumy's) Dutch is Snowball's original Dutch algorithm; snowballstemmer 3 calls
-# that one "dutch_porter" and gives "dutch" to the newer Kraaij-Pohlmann variant.
-SNOWBALL_ALGORITHMS = {"dutch": "dutch_porter"}
-
-
-def _base_stemmer(language: str, name: str) -> Callable[[str], str] | None:
-    """A word -> stem function for ``language``, or ``None`` when there is none."""
-    if language in SUMY_STEMMED:
-        from sumy.nlp.stemmers import Stemmer  # imports NLTK: only for these languages
-
-        return Stemmer(name)
-    import snowballstemmer
-
-    algorithm = SNOWBALL_ALGORITHMS.get(name, name)
-    if algorithm not in snowballstemmer.algorithms():
-        return None  # Hebrew, Chinese, Japanese, Korean: words stay whole
-    return snowballstemmer.stemmer(algorithm).stemWord
-
-
-@cache  # keyed by normalized two-letter codes only, so it stays small
-def _stemmer(language: str | None) -> Callable[[str], str]:
-    """The stemmer for a language, behind a cache; plain lower-casing when it has none."""
-    name = LANGUAGE_NAMES.get(language or "")
-    if name is None or language is None:
-        return str.lower
-    try:
-        stem = _base_stemmer(language, name)
-        if stem is None:
-            return str.lower
-        # Some of sumy's stemmers need an optional package (Polish: pystempel) and only
-        # say so on their first word: find out now, once.
-        stem("probe")
-    except (LookupError, ValueError, ImportError):  # no usable stemmer: words stay whole
-        return str.lower
-
-    @lru_cache(maxsize=STEM_CACHE_SIZE)
-    def cached(word: str) -> str:
-        return stem(word.lower())
-
-    return cached
-
-
 def _vectors(word_lists: list[list[str]], language: str | None) -> list[Counter[str]]:
     """Stemmed content-word counts of each sentence (stop words left out)."""
-    stem = _stemmer(language)
+    stem = word_stemmer(language)
     stops = stop_words(language)
     return [Counter(stem(w) for w in words if w.lower() not in stops) for words in word_lists]
 
@@ -199,38 +153,71 @@ def _scores(
     return scores
 
 
+Candidate = tuple[str, list[str]]  # a sentence and its words
+
+
+def candidate_paragraphs(text: str, language: str | None) -> list[list[Candidate]]:
+    """The sentences of ``text`` that may stand in a summary, with their words, by paragraph.
+
+    A leading dateline is cut; boilerplate, captions, headings and pull quotes are dropped,
+    unless the text has nothing else (better them than no summary).
+    """
+    paragraphs = [p for p in (split_paragraph(p, language) for p in split_paragraphs(text)) if p]
+    if not paragraphs:
+        return []
+    paragraphs[0][0] = strip_dateline(paragraphs[0][0]) or paragraphs[0][0]
+    found = [[(s, tokenize_words(s)) for s in p] for p in paragraphs]
+    kept = [[(s, w) for s, w in p if _is_candidate(s, w, len(p) == 1)] for p in found]
+    if not any(kept):  # nothing but headings or fragments: better them than nothing
+        kept = [[(s, w) for s, w in p if w] for p in found]
+    return [p for p in kept if p]
+
+
+def _choose(
+    candidates: list[Candidate], count: int, language: str | None, title: str | None
+) -> list[str]:
+    """The default choice: the best-scored sentences, near-duplicates skipped."""
+    units = [_normalized(v) for v in _vectors([words for _, words in candidates], language)]
+    title_words = set(_vectors([tokenize_words(title)], language)[0]) if title else set()
+    scores = _scores(candidates, units, count, title_words)
+    chosen: list[int] = []
+    for i in sorted(range(len(candidates)), key=lambda k: (-scores[k], k)):
+        if all(_cosine(units[i], units[j]) < NEAR_DUPLICATE for j in chosen):
+            chosen.append(i)
+            if len(chosen) == count:
+                break
+    return [candidates[i][0] for i in sorted(chosen)]
+
+
 def summarize_text(
-    text: str, sentences: int = 3, language: str | None = "en", title: str | None = None
+    text: str,
+    sentences: int = 3,
+    language: str | None = "en",
+    title: str | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
 ) -> list[str]:
     """Return up to ``sentences`` sentences taken verbatim from ``text``, in document order.
 
     ``language`` (ISO 639-1) picks the sentence rules, stemmer and stop words; an unknown
     or missing language gets generic rules, no stemming and no stop words. ``title`` (the
     headline) favours the sentences that share its words. A text with fewer usable
-    sentences than asked returns all of them; an empty text returns ``[]``.
+    sentences than asked returns all of them; an empty text returns ``[]``. ``algorithm``
+    (one of :data:`~newsbrief.models.ALGORITHMS`) chooses the sentences; sumy's may raise
+    :class:`~newsbrief.errors.SummaryOverBudget` on a text too long for their time budget.
     """
     if not isinstance(text, str):
         raise InvalidInput("text must be a string")
     if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 0:
         raise InvalidInput(f"sentences must be a whole number >= 0, got {sentences!r}")
+    check_algorithm(algorithm)
     code = normalize_language(language)
-    paragraphs = [p for p in (split_paragraph(p, code) for p in split_paragraphs(text)) if p]
-    if not paragraphs or sentences == 0:
-        return []
-    paragraphs[0][0] = strip_dateline(paragraphs[0][0]) or paragraphs[0][0]
-    found = [(s, tokenize_words(s), len(p) == 1) for p in paragraphs for s in p]
-    candidates = [(s, words) for s, words, alone in found if _is_candidate(s, words, alone)]
-    if not candidates:  # nothing but headings or fragments: better them than nothing
-        candidates = [(s, words) for s, words, _ in found if words]
+    paragraphs = candidate_paragraphs(text, code) if sentences else []
+    candidates = [candidate for paragraph in paragraphs for candidate in paragraph]
     if len(candidates) <= sentences:
         return [s for s, _ in candidates]
-    units = [_normalized(v) for v in _vectors([words for _, words in candidates], code)]
-    title_words = set(_vectors([tokenize_words(title)], code)[0]) if title else set()
-    scores = _scores(candidates, units, sentences, title_words)
-    chosen: list[int] = []
-    for i in sorted(range(len(candidates)), key=lambda k: (-scores[k], k)):
-        if all(_cosine(units[i], units[j]) < NEAR_DUPLICATE for j in chosen):
-            chosen.append(i)
-            if len(chosen) == sentences:
-                break
-    return [candidates[i][0] for i in sorted(chosen)]
+    if algorithm == DEFAULT_ALGORITHM:
+        return _choose(candidates, sentences, code, title)
+    from .sumy_algorithms import choose_sentences
+
+    sentences_by_paragraph = [[s for s, _ in paragraph] for paragraph in paragraphs]
+    return choose_sentences(sentences_by_paragraph, sentences, algorithm, code, title)
