@@ -157,7 +157,7 @@ def test_batch_enqueues_and_worker_drains(call_api, call_worker, aws, site):
         assert _get(call_api, q["id"]).status == 404
 
     bodies = aws.queued_bodies()
-    assert bodies == [{"url": u, "sentences": 2} for u in urls[:2]]
+    assert bodies == [{"url": u, "sentences": 2, "algorithm": "newsbrief"} for u in urls[:2]]
     assert call_worker(sqs_event(bodies)) == []
     for q in queued:
         brief = _get(call_api, q["id"])
@@ -167,6 +167,41 @@ def test_batch_enqueues_and_worker_drains(call_api, call_worker, aws, site):
     fetches = len(site.requests)
     assert call_worker(sqs_event(bodies)) == []
     assert len(site.requests) == fetches
+
+
+def test_another_algorithm_answers_from_the_stored_text(call_api, site):
+    url = site.url("/news/tram_line")
+    first = _post_url(call_api, url, sentences=2)
+    assert first.status == 201 and first.body["summary_algorithm"] == "newsbrief"
+    fetches = len(site.requests)
+
+    lsa = _post_url(call_api, url, sentences=3, algorithm="lsa")
+    assert lsa.status == 200, lsa.body
+    assert len(site.requests) == fetches  # not fetched again
+    assert lsa.body["summary_algorithm"] == "lsa"
+    assert len(lsa.body["summary"]) == 3
+    assert all(sentence in lsa.body["text"] for sentence in lsa.body["summary"])
+    assert {k: v for k, v in lsa.body.items() if not k.startswith("summary")} == {
+        k: v for k, v in first.body.items() if not k.startswith("summary")
+    }
+    # The stored brief keeps its default summary.
+    assert _get(call_api, first.body["id"]).body == first.body
+    card = call_api(api_event("api_articles_list", query={})).body["items"][0]
+    assert card["summary"] == first.body["summary"]
+    assert card["summary_algorithm"] == "newsbrief"
+
+
+def test_batch_algorithm_reaches_the_worker(call_api, call_worker, aws, site):
+    url = site.url("/news/harbour_storm")
+    body = {"urls": [url], "algorithm": "textrank"}
+    accepted = call_api(api_event("api_articles_batch", body=body))
+    assert accepted.status == 202, accepted.body
+    bodies = aws.queued_bodies()
+    assert bodies == [{"url": url, "sentences": 3, "algorithm": "textrank"}]
+    assert call_worker(sqs_event(bodies)) == []
+    brief = _get(call_api, accepted.body["queued"][0]["id"])
+    assert brief.status == 200
+    assert brief.body["summary_algorithm"] == "textrank"
 
 
 def test_summarize_text_is_not_stored(call_api, aws):
@@ -186,6 +221,12 @@ def test_summarize_html(call_api, aws):
     result = call_api(api_event("api_summarize", body=body))
     assert result.status == 200, result.body
     assert "Northhaven" in result.body["text"]
+    assert result.body["summary_algorithm"] == "newsbrief"
+    for algorithm in ("edmundson", "reduction"):
+        other = call_api(api_event("api_summarize", body={**body, "algorithm": algorithm}))
+        assert other.status == 200, other.body
+        assert other.body["summary_algorithm"] == algorithm
+        assert other.body["text"] == result.body["text"]
     assert result.body["source"] == "coastal.example"
     assert aws.item_count() == 0
 

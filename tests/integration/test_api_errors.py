@@ -26,6 +26,8 @@ BAD_BODIES = [
     pytest.param(json.dumps({"url": U, "sentences": 21}), "sentences", id="s21"),
     pytest.param(json.dumps({"url": U, "sentences": "3"}), "sentences", id="s-str"),
     pytest.param(json.dumps({"url": U, "refresh": "yes"}), "refresh", id="refresh"),
+    pytest.param(json.dumps({"url": U, "algorithm": "bart"}), "algorithm", id="algorithm"),
+    pytest.param(json.dumps({"urls": [U], "algorithm": "LSA"}), "algorithm", id="batch-algorithm"),
     pytest.param(json.dumps({"urls": []}), "urls", id="no-urls"),
     pytest.param(
         json.dumps({"urls": [f"https://a.example/{i}" for i in range(101)]}), "urls", id="101-urls"
@@ -45,8 +47,14 @@ def test_bad_article_requests_are_400_invalid_input(call_api, aws, raw, mentions
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"html": "<p>x</p>", "text": "x"}, {"text": ""}, {"text": "x", "sentences": 99}],
-    ids=["neither", "both", "empty-text", "sentences"],
+    [
+        {},
+        {"html": "<p>x</p>", "text": "x"},
+        {"text": ""},
+        {"text": "x", "sentences": 99},
+        {"text": "x", "algorithm": None},
+    ],
+    ids=["neither", "both", "empty-text", "sentences", "algorithm"],
 )
 def test_bad_summarize_requests_are_400(call_api, body):
     result = call_api(api_event("api_summarize", body=body))

@@ -59,10 +59,12 @@ def test_html_file_brief_has_the_documented_schema() -> None:
         "text",
         "word_count",
         "summary",
+        "summary_algorithm",
         "entities",
         "fetched_at",
     ):
         assert key in brief
+    assert brief["summary_algorithm"] == "newsbrief"
     assert brief["title"] == "Port Avery council votes to close Harbour Bridge to cars"
     assert brief["canonical_url"].endswith("/news/2026/03/10/harbour-bridge-closure")
     assert brief["source"] == "averycourier.example"
@@ -103,6 +105,17 @@ def test_text_file_is_briefed_without_extraction() -> None:
     assert brief["text"].startswith("The city council of Port Avery voted")
     assert len(brief["summary"]) == 2
     assert brief["language"] == "en"
+
+
+def test_algorithm_picks_who_summarizes() -> None:
+    default = lines(run_cli("summarize", "--sentences", "2", str(TEXT)))[0]
+    proc = run_cli("summarize", "--sentences", "2", "--algorithm", "lexrank", str(TEXT), str(PAGE))
+    assert proc.returncode == 0, proc.stderr.decode()
+    for brief in lines(proc):
+        assert brief["summary_algorithm"] == "lexrank"
+        assert len(brief["summary"]) == 2
+        assert all(sentence in brief["text"] for sentence in brief["summary"])
+    assert lines(proc)[0]["text"] == default["text"]
 
 
 def test_url_input_is_fetched_over_http(loopback: LoopbackServer) -> None:
@@ -156,6 +169,7 @@ def test_pretty_output_is_indented_json() -> None:
         ["summarize"],
         ["summarize", "--sentences", "0", "x.txt"],
         ["summarize", "--sentences", "many", "x.txt"],
+        ["summarize", "--algorithm", "bart", "x.txt"],
         ["frobnicate"],
     ],
 )

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from . import __version__
 from .errors import InvalidInput, NewsbriefError, TooLarge
+from .models import ALGORITHMS, DEFAULT_ALGORITHM
 from .pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from .settings import FetchSettings
 
@@ -39,7 +40,9 @@ def _read_capped(stream: BinaryIO, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str, Any]:
+def brief_input(
+    item: str, sentences: int, settings: FetchSettings, algorithm: str = DEFAULT_ALGORITHM
+) -> dict[str, Any]:
     """Brief one CLI input (URL, file path or ``-``) and return the brief as a dict."""
     from .fetch import check_content, decode_html
     from .pipeline import brief_html, brief_text, brief_url
@@ -49,9 +52,10 @@ def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str,
         # Refused exactly as the same bytes fetched from a URL as text/html would be.
         check_content("text/html", None, data)
         html, _ = decode_html(data)
-        return brief_html(html, sentences=sentences).model_dump()
+        return brief_html(html, sentences=sentences, algorithm=algorithm).model_dump()
     if "://" in item:
-        return brief_url(item, sentences=sentences, settings=settings).model_dump()
+        brief = brief_url(item, sentences=sentences, settings=settings, algorithm=algorithm)
+        return brief.model_dump()
 
     path = Path(item)
     if path.is_dir():
@@ -76,9 +80,9 @@ def brief_input(item: str, sentences: int, settings: FetchSettings) -> dict[str,
     check_content(mime, None, data)
     if kind == ".txt":
         text, _ = decode_html(data, mime)
-        return brief_text(text, sentences=sentences).model_dump()
+        return brief_text(text, sentences=sentences, algorithm=algorithm).model_dump()
     html, _ = decode_html(data)
-    return brief_html(html, sentences=sentences).model_dump()
+    return brief_html(html, sentences=sentences, algorithm=algorithm).model_dump()
 
 
 def _positive_sentences(raw: str) -> int:
@@ -106,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
     )
+    _add_algorithm(summ)
     summ.add_argument("--pretty", action="store_true", help="indented JSON for humans")
     summ.add_argument("inputs", nargs="+", metavar="INPUT", help="URL, .html[.gz]/.txt or -")
     crawl = sub.add_parser(
@@ -127,9 +132,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--delay", type=_non_negative_float, default=1.0, metavar="SECONDS",
         help="gap between requests to one site (default 1; a robots.txt Crawl-delay wins)",
     )  # fmt: skip
+    _add_algorithm(crawl)
     crawl.add_argument("--pretty", action="store_true", help="indented JSON for humans")
     crawl.add_argument("feed_url", metavar="FEED_URL", help="http(s) URL of the feed")
     return parser
+
+
+def _add_algorithm(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--algorithm",
+        choices=ALGORITHMS,
+        default=DEFAULT_ALGORITHM,
+        help=f"who picks the summary's sentences: {DEFAULT_ALGORITHM}'s scorer (default) or "
+        "one of sumy's summarizers; each brief's summary_algorithm says which one did",
+    )
 
 
 def _positive_int(raw: str) -> int:
@@ -175,7 +191,14 @@ class _Progress:
         sys.stderr.flush()
 
 
-def run_crawl(feed_url: str, limit: int, delay: float, sentences: int, pretty: bool) -> int:
+def run_crawl(
+    feed_url: str,
+    limit: int,
+    delay: float,
+    sentences: int,
+    pretty: bool,
+    algorithm: str = DEFAULT_ALGORITHM,
+) -> int:
     """Poll one feed once and brief its newest articles politely; return the exit status.
 
     robots.txt is obeyed (forbidden articles are reported, not fetched) and requests to one
@@ -221,7 +244,8 @@ def run_crawl(feed_url: str, limit: int, delay: float, sentences: int, pretty: b
         if wait > 0:
             time.sleep(wait)
         try:
-            _emit(brief_url(entry.url, sentences=sentences, settings=settings).model_dump(), pretty)
+            brief = brief_url(entry.url, sentences, settings=settings, algorithm=algorithm)
+            _emit(brief.model_dump(), pretty)
         except NewsbriefError as exc:
             failed = True
             _emit({"input": entry.url, "error": exc.to_dict()}, pretty)
@@ -239,7 +263,9 @@ def _emit(obj: dict[str, Any], pretty: bool) -> None:
     sys.stdout.flush()
 
 
-def run_summarize(inputs: Sequence[str], sentences: int, pretty: bool) -> int:
+def run_summarize(
+    inputs: Sequence[str], sentences: int, pretty: bool, algorithm: str = DEFAULT_ALGORITHM
+) -> int:
     """Brief every input in order; return the process exit status."""
     failed = False
     if list(inputs).count("-") > 1:
@@ -249,7 +275,7 @@ def run_summarize(inputs: Sequence[str], sentences: int, pretty: bool) -> int:
     settings = FetchSettings.from_env()
     for item in inputs:
         try:
-            _emit(brief_input(item, sentences, settings), pretty)
+            _emit(brief_input(item, sentences, settings, algorithm), pretty)
         except NewsbriefError as exc:
             failed = True
             _emit({"input": item, "error": exc.to_dict()}, pretty)
@@ -265,9 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "summarize":
-            return run_summarize(args.inputs, args.sentences, args.pretty)
+            return run_summarize(args.inputs, args.sentences, args.pretty, args.algorithm)
         if args.command == "crawl":
-            return run_crawl(args.feed_url, args.limit, args.delay, args.sentences, args.pretty)
+            return run_crawl(
+                args.feed_url, args.limit, args.delay, args.sentences, args.pretty, args.algorithm
+            )
     except KeyboardInterrupt:
         return 130
     except NewsbriefError as exc:  # configuration errors (bad environment variables)

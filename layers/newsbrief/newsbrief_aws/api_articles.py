@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from newsbrief.brief_schema import Brief
 from newsbrief.errors import TooLarge
+from newsbrief.models import DEFAULT_ALGORITHM, Algorithm
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
@@ -87,6 +88,15 @@ def whole_number(low: int, high: int, default: int, description: str) -> Any:
     return Field(default, ge=low, le=high, strict=True, description=description)
 
 
+SummaryAlgorithm = Annotated[
+    Algorithm,
+    Field(
+        description="who picks the summary's sentences: newsbrief's scorer (the default) or "
+        "one of sumy's summarizers; the brief's summary_algorithm says which one did"
+    ),
+]
+
+
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 
@@ -103,6 +113,7 @@ class ArticleRequest(RequestBody):
     sentences: WholeNumber = whole_number(
         1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
     )
+    algorithm: SummaryAlgorithm = DEFAULT_ALGORITHM
     refresh: StrictBool = Field(False, description="fetch again and replace the stored brief")
 
 
@@ -113,6 +124,7 @@ class BatchRequest(RequestBody):
     sentences: WholeNumber = whole_number(
         1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
     )
+    algorithm: SummaryAlgorithm = DEFAULT_ALGORITHM
 
 
 class Queued(BaseModel):
@@ -137,6 +149,7 @@ class SummarizeHtml(RequestBody):
     sentences: WholeNumber = whole_number(
         1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
     )
+    algorithm: SummaryAlgorithm = DEFAULT_ALGORITHM
 
 
 class SummarizeText(RequestBody):
@@ -148,6 +161,7 @@ class SummarizeText(RequestBody):
     sentences: WholeNumber = whole_number(
         1, MAX_SENTENCES, DEFAULT_SENTENCES, "summary sentences"
     )
+    algorithm: SummaryAlgorithm = DEFAULT_ALGORITHM
 
 
 class BriefList(BaseModel):
@@ -193,7 +207,10 @@ def create_articles(
         for url in request.urls:
             key = url_key(url)
             seen.setdefault(key, Queued(url=url, id=key))
-        jobs = [BriefJob(url=q.url, sentences=request.sentences) for q in seen.values()]
+        jobs = [
+            BriefJob(url=q.url, sentences=request.sentences, algorithm=request.algorithm)
+            for q in seen.values()
+        ]
         bootstrap.queue().enqueue(jobs)
         metrics.add_metric(name="UrlsQueued", unit=MetricUnit.Count, value=len(jobs))
         return _json(202, BatchAccepted(queued=list(seen.values())))
@@ -204,6 +221,7 @@ def create_articles(
         sentences=request.sentences,
         refresh=request.refresh,
         settings=bootstrap.fetch_settings(),
+        algorithm=request.algorithm,
     )
     if outcome.created:
         metrics.add_metric(name="BriefsCreated", unit=MetricUnit.Count, value=1)
@@ -273,11 +291,17 @@ def summarize(request: Annotated[SummarizeHtml | SummarizeText, Body()]) -> Brie
         # Binary bytes decoded into a string are refused as the CLI and fetch refuse them.
         check_content("text/plain", None, request.text.encode("utf-8", "surrogatepass"))
         return brief_text(
-            request.text, url=request.url, title=request.title, sentences=request.sentences
+            request.text,
+            url=request.url,
+            title=request.title,
+            sentences=request.sentences,
+            algorithm=request.algorithm,
         )
     data = request.html.encode("utf-8", "surrogatepass")
     limit = bootstrap.fetch_settings().max_bytes
     if len(data) > limit:
         raise TooLarge(f"html is larger than the {limit}-byte limit")
     check_content("text/html", None, data)
-    return brief_html(request.html, url=request.url, sentences=request.sentences)
+    return brief_html(
+        request.html, url=request.url, sentences=request.sentences, algorithm=request.algorithm
+    )

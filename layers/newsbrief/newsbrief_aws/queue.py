@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsbrief.errors import StoreUnavailable
+from newsbrief.models import DEFAULT_ALGORITHM, Algorithm
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +23,7 @@ class BriefJob(BaseModel):
 
     url: str = Field(min_length=1, max_length=2048)
     sentences: int = Field(DEFAULT_SENTENCES, ge=1, le=MAX_SENTENCES)
+    algorithm: Algorithm = DEFAULT_ALGORITHM
 
 
 class BriefQueue:

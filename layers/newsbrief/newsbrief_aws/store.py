@@ -103,6 +103,7 @@ def _card(brief: Brief) -> dict[str, Any]:
         "language": brief.language,
         "word_count": brief.word_count,
         "summary": summary,
+        "summary_algorithm": brief.summary_algorithm,
         "fetched_at": brief.fetched_at,
     }
 

@@ -45,7 +45,11 @@ def brief_record(body: str, attempt: int = 1) -> None:
     store = bootstrap.store()
     try:
         outcome = ensure_brief(
-            store, job.url, sentences=job.sentences, settings=bootstrap.fetch_settings()
+            store,
+            job.url,
+            sentences=job.sentences,
+            settings=bootstrap.fetch_settings(),
+            algorithm=job.algorithm,
         )
     except PERMANENT as exc:
         logger.info("URL rejected", extra={"url": job.url, "code": exc.code, "reason": exc.message})
