@@ -1,7 +1,8 @@
 """SnapStart: load the briefing path before Lambda snapshots the initialised API function.
 
 Without SnapStart (locally, in tests, on ``$LATEST``) the read routes stay lean: the HTML parser,
-sumy and the gazetteer load only when a route briefs something. With SnapStart (template.yaml:
+sumy and the gazetteer load only when a route briefs something (sumy's summarizers, with NLTK
+and numpy, only when a request asks for one of them). With SnapStart (template.yaml:
 the API's published versions) Lambda runs the before-snapshot hook once per published version,
 so every restored environment starts with them loaded and pays nothing for them.
 
@@ -81,6 +82,18 @@ def warm_before_snapshot() -> None:
         registrable_domain("news.example.co.uk")  # parses the bundled Public Suffix List
     except Exception:  # noqa: BLE001 - a warm-up failure must not block publishing
         _log.warning("snapstart warm-up brief failed", exc_info=True)
+    warm_sumy()
+
+
+def warm_sumy() -> None:
+    """Import sumy's summarizers (and NLTK, numpy: ~0.3 s) for requests that ask for one."""
+    from newsbrief.sumy_algorithms import SUMMARIZERS
+
+    for module, _ in SUMMARIZERS.values():
+        try:
+            importlib.import_module(module)
+        except ImportError:  # that algorithm's requests will fail visibly; the others work
+            _log.warning("snapstart warm-up could not import %s", module)
 
 
 def register(warm: Callable[[], None] = warm_before_snapshot) -> bool:
