@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsbrief.errors import InvalidFeed
-from newsbrief.feed_parser import clean_url, parse_date, parse_feed
+from newsbrief.feed_parser import parse_date, parse_feed
 
 from tests.conftest import FIXTURES
 
@@ -222,12 +222,6 @@ def test_relative_links_without_base_are_skipped() -> None:
 )
 def test_parse_date(raw: str | None, expected: str | None) -> None:
     assert parse_date(raw) == expected
-
-
-def test_clean_url_keeps_meaningful_query() -> None:
-    assert clean_url("https://a.example/p?id=3&utm_source=x&fbclid=y#top") == (
-        "https://a.example/p?id=3"
-    )
 
 
 # ---------------------------------------------------------------- fuzzing: never a crash

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from newsbrief.pipeline import brief_html, brief_id, identity_url
-from newsbrief.sites import hostname_of, registrable_domain, same_site
+from newsbrief.sites import registrable_domain, same_site
+from newsbrief.urls import hostname_of
 
 from tests.conftest import FIXTURES
 

@@ -211,10 +211,10 @@ def run_crawl(
         RobotsCache,
         default_fetcher,
         first_allowed,
-        host_of,
         poll_feed,
     )
     from .pipeline import brief_url
+    from .urls import host_of
 
     settings = FetchSettings.from_env()
     fetcher = default_fetcher()

@@ -34,6 +34,7 @@ from .errors import (
 )
 from .feed_parser import Feed, FeedEntry, discover_feeds, parse_feed
 from .models import FeedLink, FeedRecord, Resource
+from .urls import host_of, split_http_url
 
 
 class Fetcher(Protocol):
@@ -88,22 +89,10 @@ def product_token(user_agent: str) -> str:
     return user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else "*"
 
 
-def host_of(url: str) -> str:
-    """The host (and non-default port) a URL's requests are paced and robots-checked by."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
-
-
 def check_feed_url(url: str) -> str:
     """The feed URL stripped, or :class:`InvalidInput` when it is not an absolute http(s) URL."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
-    except ValueError:
-        raise InvalidInput(f"not a valid URL: {url[:200]!r}") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if split_http_url(url) is None:
         raise InvalidInput(f"a feed URL must be an absolute http(s) URL, got {url[:200]!r}")
     return url
 

@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.entities import name2codepoint
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from .errors import InvalidFeed
+from .urls import absolute_url, clean_url
 
 FeedKind = Literal["rss", "rdf", "atom", "sitemap", "sitemap_index", "url_list"]
 
@@ -42,12 +43,6 @@ SUMMARY_PREVIEW_CHARS = 500
 # Sitemaps may hold 50,000 URLs by protocol; news feeds rarely hold more than a few hundred
 # items. Beyond this we are parsing an archive, not a feed, and keep only the first ones.
 MAX_ENTRIES = 50_000
-# Query parameters that only say how a reader arrived (campaign tracking): dropping them lets one
-# article reached from two feeds or two campaigns count as one URL.
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ocid", "cmpid"}
-)
-TRACKING_PREFIXES = ("utm_",)
 
 
 @dataclass(slots=True)
@@ -179,30 +174,10 @@ def parse_date(value: str | None) -> str | None:
     return parsed.isoformat(timespec="seconds")
 
 
-def clean_url(url: str) -> str:
-    """Drop the fragment and campaign-tracking query parameters (utm_*, fbclid...) from a URL."""
-    parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-
-
-def _absolute(href: str | None, base: str | None) -> str | None:
-    if not href:
-        return None
-    href = href.strip()
-    try:
-        url = urljoin(base, href) if base else href
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            return None  # javascript:, mailto:, tag: URIs, or a relative link with no base
-        return clean_url(url)
-    except ValueError:  # "http://[broken", "http://host:99999": not a link we can follow
-        return None
+def _link(href: str | None, base: str | None) -> str | None:
+    """An entry's article link: absolute http(s), without fragment and tracking parameters."""
+    url = absolute_url(href, base)
+    return clean_url(url) if url else None
 
 
 def _base(el: etree._Element, inherited: str | None) -> str | None:
@@ -228,7 +203,7 @@ def _rss_entry(item: etree._Element, base: str | None) -> FeedEntry | None:
     if not link:  # some feeds only give an <atom:link href=...> per item
         atom_link = _child(item, "link", ATOM_NS)
         link = atom_link.get("href") if atom_link is not None else None
-    url = _absolute(link, base)
+    url = _link(link, base)
     if url is None:
         return None
     date = (
@@ -257,7 +232,7 @@ def _atom_link(el: etree._Element, base: str | None) -> str | None:
     preferred = [lk for lk in links if lk.get("rel", "alternate") == "alternate"]
     html = [lk for lk in preferred if "html" in (lk.get("type") or "text/html")]
     for candidate in html + preferred:
-        url = _absolute(candidate.get("href"), _base(candidate, base))
+        url = _link(candidate.get("href"), _base(candidate, base))
         if url:
             return url
     return None
@@ -308,7 +283,7 @@ def _parse_rss(root: etree._Element, base: str | None) -> Feed:
     feed = Feed(
         kind="rss" if _local(root) == "rss" else "rdf",
         title=_html_to_text(_text(_child(channel, "title"))),
-        link=_absolute(_text(_child(channel, "link", "")) or _text(_child(channel, "link")), base),
+        link=_link(_text(_child(channel, "link", "")) or _text(_child(channel, "link")), base),
     )
     for item in items:
         entry = _rss_entry(item, base)
@@ -321,7 +296,7 @@ def _parse_sitemap(root: etree._Element, base: str | None) -> Feed:
     if _local(root) == "sitemapindex":
         feed = Feed(kind="sitemap_index")
         for sitemap in _children(root, "sitemap"):
-            url = _absolute(_text(_child(sitemap, "loc")), base)
+            url = _link(_text(_child(sitemap, "loc")), base)
             if url:
                 feed.sitemaps.append(url)
                 feed.entries.append(
@@ -330,7 +305,7 @@ def _parse_sitemap(root: etree._Element, base: str | None) -> Feed:
         return feed
     feed = Feed(kind="sitemap")
     for node in _children(root, "url"):
-        url = _absolute(_text(_child(node, "loc")), base)
+        url = _link(_text(_child(node, "loc")), base)
         if url is None:
             continue
         news = _child(node, "news", NEWS_NS)
@@ -352,7 +327,7 @@ def _parse_url_list(data: bytes, base: str | None) -> Feed | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines or not all(line.lower().startswith(("http://", "https://")) for line in lines):
         return None
-    entries = [FeedEntry(url=u) for u in (_absolute(line, base) for line in lines) if u]
+    entries = [FeedEntry(url=u) for u in (_link(line, base) for line in lines) if u]
     return Feed(kind="url_list", entries=entries) if entries else None
 
 
@@ -448,7 +423,7 @@ def discover_feeds(data: bytes, base_url: str | None = None) -> list[str]:
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         if "alternate" in rels and kind in _FEED_TYPES:
-            url = _absolute(link.get("href"), base_url)
+            url = _link(link.get("href"), base_url)
             if url and url not in found:
                 found.append(url)
     return found

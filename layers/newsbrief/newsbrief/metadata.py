@@ -15,7 +15,9 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from html import unescape as html_unescape
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
+
+from .urls import absolute_url
 
 # JSON-LD types that describe the article itself (schema.org Article and its subtypes).
 ARTICLE_TYPES = frozenset(
@@ -493,27 +495,10 @@ def find_language(signals: Signals) -> str | None:
     return None
 
 
-def _absolute(href: str | None, base: str | None) -> str | None:
-    if not href:
-        return None
-    href = href.strip()
-    if not href or href.startswith(("javascript:", "data:", "mailto:")):
-        return None
-    try:
-        absolute = urljoin(base, href) if base else href
-        parts = urlsplit(absolute)
-        parts.port  # noqa: B018 - raises on a port that is not a number ("host:title")
-    except ValueError:  # "http://[broken", "http://host:title/" and other unusable URLs
-        return None
-    if parts.scheme in ("http", "https"):
-        return absolute if parts.hostname else None
-    return None if base else absolute
-
-
 def find_canonical(signals: Signals, url: str | None) -> str | None:
     """The canonical URL (``rel=canonical``, then ``og:url``), absolute against ``url``."""
     for raw in (signals.links.get("canonical"), signals.meta.get("og:url")):
-        absolute = _absolute(raw, url)
+        absolute = absolute_url(raw, url)
         if absolute:
             return absolute
     return None
@@ -546,7 +531,7 @@ def find_top_image(signals: Signals, url: str | None) -> str | None:
         _ld_text(_ld_first(signals.jsonld, "image")),
         signals.links.get("image_src"),
     ):
-        absolute = _absolute(raw, url)
+        absolute = absolute_url(raw, url)
         if absolute:
             return absolute
     return None

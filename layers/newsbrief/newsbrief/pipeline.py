@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 from .brief_schema import Brief, EntityOut
 from .errors import InvalidInput, NoArticle, SummaryOverBudget
 from .models import DEFAULT_ALGORITHM, Algorithm, Article, Page, check_algorithm
 from .settings import FetchSettings
-from .sites import hostname_of, same_site
+from .sites import same_site
+from .urls import normalize_url, source_of
 
 DEFAULT_SENTENCES = 3
 MAX_SENTENCES = 20
@@ -27,34 +27,10 @@ MAX_SENTENCES = 20
 MAX_ANALYSED_CHARS = 200_000
 
 
-def normalize_url(url: str) -> str:
-    """Normalize a URL for identity: lower-case scheme and host, no fragment, no default port."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:  # broken brackets or port: keep the string itself as its identity
-        return url.strip()
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    netloc = host
-    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
-        netloc = f"{host}:{port}"
-    path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
-
-
 def brief_id(canonical_url: str | None, text: str = "") -> str:
     """The stable id of a brief: a hash of its canonical URL (of its text when it has no URL)."""
     key = normalize_url(canonical_url) if canonical_url else "text:" + text
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-
-
-def source_of(url: str | None) -> str | None:
-    """The site's domain for a URL, without a leading ``www.``."""
-    host = hostname_of(url)
-    if host is None:
-        return None
-    return host.removeprefix("www.") or None
 
 
 def identity_url(declared: str | None, fetched: str | None) -> str | None:

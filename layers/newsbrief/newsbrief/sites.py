@@ -16,7 +16,8 @@ from __future__ import annotations
 import ipaddress
 from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+
+from .urls import hostname_of
 
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
@@ -29,23 +30,6 @@ def _suffix_list() -> PublicSuffixList:
     from publicsuffixlist import PublicSuffixList
 
     return PublicSuffixList()
-
-
-def hostname_of(url: str | None) -> str | None:
-    """The lower-case host of an absolute URL, without a trailing dot; ``None`` if it has none."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    host = (host or "").rstrip(".").lower()
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            return None
-    return host or None
 
 
 def registrable_domain(host: str) -> str:

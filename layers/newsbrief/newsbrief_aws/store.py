@@ -37,6 +37,7 @@ from newsbrief.errors import (
     NotFound,
     TooLarge,
 )
+from newsbrief.urls import site_domain
 
 from .cursors import Cursors
 from .dynamodb import (
@@ -221,7 +222,7 @@ class BriefStore:
             raise InvalidInput(f"limit must be between 1 and {MAX_LIST_LIMIT}")
         if source is not None:
             index, pk_name, sk_name = "BySource", "gsi2pk", "gsi2sk"
-            partition = f"SOURCE#{source.strip().lower().removeprefix('www.')}"
+            partition = f"SOURCE#{site_domain(source)}"
         else:
             index, pk_name, sk_name = "ByRecency", "gsi1pk", "gsi1sk"
             partition = LIST_PARTITION
