@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import ipaddress
 import itertools
 import json
 import os
@@ -257,12 +256,9 @@ def read_back(url: str, api_key: str, site: ArticleSite, results: Results) -> tu
 
 
 def _loopback(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    try:
-        ok = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = False
-    if not ok:
+    from newsbrief_local.server import is_loopback_host
+
+    if not is_loopback_host(urlsplit(url).hostname or ""):
         raise SystemExit(f"--url must be a loopback address, got {url}")
     return url.rstrip("/")
 

@@ -9,6 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
+from newsbrief.errors import NewsbriefError
+
 from .server import LocalStack, LocalStackConfig
 from .template import REPO_ROOT, TemplateError
 
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopping.set())
     try:
         stack = LocalStack(config)
-    except TemplateError as exc:
+    except (TemplateError, NewsbriefError) as exc:  # a bad template or environment variable
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:

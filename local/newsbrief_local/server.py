@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsbrief.settings import env_number
+
 from .gateway import Gateway, make_server
 from .persistence import StatePersistence
 from .runtime import FunctionRuntime, Invocation
@@ -39,25 +41,16 @@ STOP_JOIN_S = 3.0
 _REMOVED_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_ROLE_ARN")
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, 127.0.0.0/8, ``::1``)."""
     try:
-        value = float(raw)
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
-        raise TemplateError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise TemplateError(f"{name} must be positive, got {raw!r}")
-    return value
+        return False
 
 
 def _check_loopback(host: str) -> None:
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+    if not is_loopback_host(host):
         raise TemplateError(f"the local stack listens on loopback only, not {host!r}")
 
 
@@ -90,9 +83,11 @@ class LocalStack:
         )
         self.concurrency = int(
             self.config.concurrency
-            or _env_number("NEWSBRIEF_LOCAL_CONCURRENCY", DEFAULT_CONCURRENCY)
+            or env_number(os.environ, "NEWSBRIEF_LOCAL_CONCURRENCY", DEFAULT_CONCURRENCY, int)
         )
-        self.speedup = self.config.speedup or _env_number("NEWSBRIEF_LOCAL_SPEEDUP", 1.0)
+        self.speedup = self.config.speedup or env_number(
+            os.environ, "NEWSBRIEF_LOCAL_SPEEDUP", 1.0
+        )
         self.stack: Stack | None = None
         self.runtimes: dict[str, FunctionRuntime] = {}
         self.gateway: Gateway | None = None

@@ -116,7 +116,7 @@ def test_concurrent_first_briefs_of_one_url_store_one(aws, monkeypatch):
     versions = iter(["first version of the text.", "second version of the text."])
     lock = threading.Lock()
 
-    def racing_fetch(u: str, sentences: int, settings: Any) -> Any:
+    def racing_fetch(u: str, sentences: int, settings: Any, algorithm: str) -> Any:
         with lock:
             text = next(versions)
         both_fetched.wait()  # neither stores before both have fetched

@@ -69,3 +69,19 @@ def test_denied_loopback_ports_stay_refused_with_the_loopback_switch(loopback) -
 def test_denied_ports_are_validated(raw: str) -> None:
     with pytest.raises(InvalidInput, match="NEWSBRIEF_DENIED_LOOPBACK_PORTS"):
         FetchSettings.from_env({"NEWSBRIEF_DENIED_LOOPBACK_PORTS": raw})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [("NEWSBRIEF_LOCAL_SPEEDUP", "fast"), ("NEWSBRIEF_LOCAL_CONCURRENCY", "0")],
+)
+def test_local_stack_numbers_are_read_like_the_products(
+    name: str, raw: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsbrief_local.server import LocalStack
+
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(InvalidInput, match=name):
+        LocalStack()
+    monkeypatch.setenv(name, "3")
+    assert getattr(LocalStack(), name.removeprefix("NEWSBRIEF_LOCAL_").lower()) == 3

@@ -24,7 +24,12 @@ def _flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
     raise InvalidInput(f"environment variable {name} must be 0 or 1, got {raw!r}")
 
 
-def _number(environ: Mapping[str, str], name: str, default: float, kind: type = float) -> float:
+def env_number(environ: Mapping[str, str], name: str, default: float, kind: type = float) -> float:
+    """The positive number (``kind``: float or int) in ``environ[name]``; ``default`` if unset.
+
+    Anything else is an :class:`InvalidInput` naming the variable: a typo in a deployment's
+    settings fails at start-up, not as a silent fallback.
+    """
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -87,11 +92,11 @@ class FetchSettings:
                 "AWS Lambda"
             )
         return cls(
-            connect_timeout=_number(env, "NEWSBRIEF_CONNECT_TIMEOUT", base.connect_timeout),
-            read_timeout=_number(env, "NEWSBRIEF_READ_TIMEOUT", base.read_timeout),
-            total_timeout=_number(env, "NEWSBRIEF_TOTAL_TIMEOUT", base.total_timeout),
-            max_bytes=int(_number(env, "NEWSBRIEF_MAX_BYTES", base.max_bytes, int)),
-            max_redirects=int(_number(env, "NEWSBRIEF_MAX_REDIRECTS", base.max_redirects, int)),
+            connect_timeout=env_number(env, "NEWSBRIEF_CONNECT_TIMEOUT", base.connect_timeout),
+            read_timeout=env_number(env, "NEWSBRIEF_READ_TIMEOUT", base.read_timeout),
+            total_timeout=env_number(env, "NEWSBRIEF_TOTAL_TIMEOUT", base.total_timeout),
+            max_bytes=int(env_number(env, "NEWSBRIEF_MAX_BYTES", base.max_bytes, int)),
+            max_redirects=int(env_number(env, "NEWSBRIEF_MAX_REDIRECTS", base.max_redirects, int)),
             user_agent=env.get("NEWSBRIEF_USER_AGENT") or base.user_agent,
             allow_loopback=allow_loopback,
             allowed_ports=ports,

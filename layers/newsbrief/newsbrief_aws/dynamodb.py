@@ -101,6 +101,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def condition_failed(exc: Exception) -> bool:
+    """Whether an SDK failure is a conditional write whose condition did not hold."""
+    if not isinstance(exc, client_error()):
+        return False
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+    return bool(code == "ConditionalCheckFailedException")
+
+
 def store_error(exc: Exception, action: str) -> NewsbriefError:
     """Turn a botocore failure into a library error for the caller to raise."""
     if isinstance(exc, client_error()):

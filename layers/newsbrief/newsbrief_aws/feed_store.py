@@ -9,7 +9,7 @@ from typing import Any
 from newsbrief.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
 from newsbrief.models import FeedLink, FeedRecord
 
-from .dynamodb import client_error, from_item, store_error, to_item, transport_error
+from .dynamodb import from_item, to_item
 from .store import MAX_LIST_LIMIT, BriefStore, check_id
 
 # ============================================================================ feeds
@@ -69,19 +69,14 @@ class FeedStore(BriefStore):
     def add_feed(self, feed: FeedRecord) -> bool:
         """Store a new feed; ``False`` (nothing written) when one with this id exists."""
         check_id(feed.id)
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=to_item(self._feed_item(feed)),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except client_error() as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise store_error(exc, "add feed") from exc
-        except transport_error() as exc:
-            raise store_error(exc, "add feed") from exc
-        return True
+        written = self._call_if(
+            "add feed",
+            "put_item",
+            TableName=self.table_name,
+            Item=to_item(self._feed_item(feed)),
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+        return written is not None
 
     def find_feed(self, feed_id: str) -> FeedRecord | None:
         """The feed with this id, or ``None``."""
@@ -99,19 +94,14 @@ class FeedStore(BriefStore):
     def save_feed(self, feed: FeedRecord) -> bool:
         """Write a feed's new state (and release its poll lease); ``False`` if it was deleted."""
         check_id(feed.id)
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=to_item(self._feed_item(feed)),
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except client_error() as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False  # deleted while it was polled: do not bring it back
-            raise store_error(exc, "save feed") from exc
-        except transport_error() as exc:
-            raise store_error(exc, "save feed") from exc
-        return True
+        written = self._call_if(
+            "save feed",
+            "put_item",
+            TableName=self.table_name,
+            Item=to_item(self._feed_item(feed)),
+            ConditionExpression="attribute_exists(pk)",
+        )
+        return written is not None  # None: deleted while it was polled, not brought back
 
     def list_feeds(
         self, limit: int = 20, cursor: str | None = None
@@ -177,28 +167,23 @@ class FeedStore(BriefStore):
         the same time; a crashed run's lease simply expires.
         """
         check_id(feed_id)
-        try:
-            out = self.client.update_item(
-                TableName=self.table_name,
-                Key=to_item({"pk": f"FEED#{feed_id}", "sk": "FEED"}),
-                UpdateExpression="SET lease_until = :until",
-                ConditionExpression=(
-                    "attribute_exists(pk) AND "
-                    "(attribute_not_exists(lease_until) OR lease_until < :now)"
-                ),
-                ExpressionAttributeValues={
-                    ":until": {"N": str(int(now + seconds))},
-                    ":now": {"N": str(int(now))},
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except client_error() as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return None
-            raise store_error(exc, "lease feed") from exc
-        except transport_error() as exc:
-            raise store_error(exc, "lease feed") from exc
-        return self._feed_of(from_item(out["Attributes"]))
+        out = self._call_if(
+            "lease feed",
+            "update_item",
+            TableName=self.table_name,
+            Key=to_item({"pk": f"FEED#{feed_id}", "sk": "FEED"}),
+            UpdateExpression="SET lease_until = :until",
+            ConditionExpression=(
+                "attribute_exists(pk) AND "
+                "(attribute_not_exists(lease_until) OR lease_until < :now)"
+            ),
+            ExpressionAttributeValues={
+                ":until": {"N": str(int(now + seconds))},
+                ":now": {"N": str(int(now))},
+            },
+            ReturnValues="ALL_NEW",
+        )
+        return None if out is None else self._feed_of(from_item(out["Attributes"]))
 
     # ------------------------------------------------------------------ article links
     def claim_urls(
@@ -232,19 +217,15 @@ class FeedStore(BriefStore):
             claim = {"pk": f"URL#{key}", "sk": "URL", "url": link.url[:2048],
                      "feed_id": feed_id, "queued_at": now_iso,
                      "expires_at": self._expires_at()}  # fmt: skip
-            try:
-                self.client.put_item(
-                    TableName=self.table_name,
-                    Item=to_item(claim),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
-            except client_error() as exc:
-                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                    continue  # another run (or the API) got there first
-                raise store_error(exc, "claim url") from exc
-            except transport_error() as exc:
-                raise store_error(exc, "claim url") from exc
-            won.append(link)
+            claimed = self._call_if(
+                "claim url",
+                "put_item",
+                TableName=self.table_name,
+                Item=to_item(claim),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            if claimed is not None:  # else another run (or the API) got there first
+                won.append(link)
         puts = []
         for link in won:
             sort = f"ART#{link.published or now_iso}#{link.url_key}"
@@ -321,14 +302,8 @@ class FeedStore(BriefStore):
             else:
                 kwargs["ConditionExpression"] = "next_at = :old"
                 kwargs["ExpressionAttributeValues"] = {":old": {"N": str(old)}}
-            try:
-                self.client.put_item(**kwargs)
-            except client_error() as exc:
-                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                    continue  # another worker took the slot: read again
-                raise store_error(exc, "reserve host") from exc
-            except transport_error() as exc:
-                raise store_error(exc, "reserve host") from exc
+            if self._call_if("reserve host", "put_item", **kwargs) is None:
+                continue  # another worker took the slot: read again
             return (slot - now) / 1000
         raise Conflict(f"too many concurrent reservations for {host}, try later")
 

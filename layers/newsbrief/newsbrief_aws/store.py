@@ -42,6 +42,7 @@ from newsbrief.urls import site_domain
 from .cursors import Cursors
 from .dynamodb import (
     client_error,
+    condition_failed,
     default_client,
     from_item,
     sdk_errors,
@@ -125,6 +126,15 @@ class BriefStore:
         try:
             return getattr(self.client, operation)(**kwargs)
         except sdk_errors() as exc:
+            raise store_error(exc, action) from exc
+
+    def _call_if(self, action: str, operation: str, **kwargs: Any) -> dict[str, Any] | None:
+        """A conditional write: its answer, or ``None`` when its condition did not hold."""
+        try:
+            return getattr(self.client, operation)(**kwargs)
+        except sdk_errors() as exc:
+            if condition_failed(exc):
+                return None
             raise store_error(exc, action) from exc
 
     def _expires_at(self) -> int | None:
@@ -347,18 +357,14 @@ class BriefStore:
         item = {"pk": f"URL#{url_key}", "sk": "URL", "url": url[:2048],
                 "error": error.to_dict(), "failed_at": int(time.time()),
                 "expires_at": self._expires_at()}  # fmt: skip
-        try:
-            self.client.put_item(
-                TableName=self.table_name,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(brief_id)",
-            )
-        except client_error() as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return  # the URL was briefed meanwhile: success wins over a stale failure
-            raise store_error(exc, "record failure") from exc
-        except transport_error() as exc:
-            raise store_error(exc, "record failure") from exc
+        # When the URL was briefed meanwhile the condition fails: success wins over a failure.
+        self._call_if(
+            "record failure",
+            "put_item",
+            TableName=self.table_name,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(brief_id)",
+        )
 
 
 class _ConditionFailed(Conflict):
