@@ -42,14 +42,10 @@ def _summarize_event() -> dict[str, Any]:
     return event
 
 
-class _Context:
-    function_name = "bench"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    aws_request_id = "bench"
+def _context() -> Any:
+    from newsbrief_local.runtime import LambdaContext
 
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
+    return LambdaContext("bench", 1024, 29, "us-east-1")
 
 
 def _brief(i: int, words: int) -> Any:
@@ -107,8 +103,8 @@ def main() -> None:
             "GET /health": lambda i: _event("api_health"),
             "POST /summarize (html)": lambda i: _summarize_event(),
         }
-        ctx = _Context()
-        handler(_summarize_event(), _Context())  # load the stages once, as a warm function has
+        ctx = _context()
+        handler(_summarize_event(), _context())  # load the stages once, as a warm function has
         for name, make in cases.items():
             per_run = []
             for _ in range(args.runs):

@@ -217,6 +217,7 @@ def count_part() -> dict[str, Any]:
     os.environ["NEWSBRIEF_ALLOWED_PORTS"] = ",".join(s.base.rsplit(":", 1)[1] for s in sites)
     with mock_aws():
         from newsbrief_aws import bootstrap, feed_polling
+        from newsbrief_local.runtime import LambdaContext
         from newsbrief_local.template import deploy_template
 
         dynamodb = boto3.client("dynamodb")
@@ -248,18 +249,9 @@ def count_part() -> dict[str, Any]:
         meter.calls.clear()
         meter.wru = meter.rru = 0.0
 
-        class Ctx:
-            function_name = "bench"
-            memory_limit_in_mb = 1024
-            invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-            aws_request_id = "bench"
-
-            def get_remaining_time_in_millis(self) -> int:
-                return 300_000
-
         event = json.loads((REPO / "events" / "scheduler.json").read_text())
         wall, cpu = time.perf_counter(), time.process_time()
-        report = scheduler(event, Ctx())
+        report = scheduler(event, LambdaContext("bench", 1024, 300, "us-east-1"))
         sched = (time.perf_counter() - wall, time.process_time() - cpu)
         sched_calls = Counter(meter.calls)
         sched_units = (meter.wru, meter.rru)
@@ -281,7 +273,7 @@ def count_part() -> dict[str, Any]:
                 record.update(messageId=m["MessageId"], body=m["Body"])
                 records.append(record)
             wall, cpu = time.perf_counter(), time.process_time()
-            result = worker({"Records": records}, Ctx())
+            result = worker({"Records": records}, LambdaContext("bench", 1024, 300, "us-east-1"))
             worker_runs.append((time.perf_counter() - wall, time.process_time() - cpu))
             failures += len(result.get("batchItemFailures", []))
             meter.paused = True

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from newsbrief_aws import bootstrap
+from newsbrief_local.runtime import LambdaContext
 from newsbrief_local.template import Stack, deploy_template, load_template
 
 from tests.conftest import FIXTURES, REPO_ROOT
@@ -26,19 +27,6 @@ from tests.support.loopback import LoopbackServer, Response
 EVENTS = REPO_ROOT / "events"
 ARTICLES = FIXTURES / "articles"
 REGION = "us-east-1"
-
-
-@dataclass
-class LambdaContext:
-    """The attributes powertools reads from the Lambda context."""
-
-    function_name: str = "newsbrief-test"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:newsbrief-test"
-    aws_request_id: str = "3e5e6d9e-1d2c-4b7a-9f3e-0c1d2e3f4a5b"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
 
 
 @dataclass
@@ -105,9 +93,14 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: dict[str, Any]) -> Iterator[A
         bootstrap.reset()
 
 
+def lambda_context(timeout_s: float = 29) -> LambdaContext:
+    """The context a handler gets, as the local stack builds it (``timeout_s``: the template's)."""
+    return LambdaContext("newsbrief-test", 1024, timeout_s, REGION)
+
+
 @pytest.fixture
 def context() -> LambdaContext:
-    return LambdaContext()
+    return lambda_context()
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from newsbrief.crawl import MAX_FAILURES, FeedPoller, RobotsCache, default_fetch
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
-from tests.integration.conftest import LambdaContext, api_event, load_event, sqs_event
+from tests.integration.conftest import api_event, lambda_context, load_event, sqs_event
 from tests.support.loopback import LoopbackServer, Response
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -101,17 +101,10 @@ def _make_due(feed_id: str) -> None:
     store.save_feed(feed)
 
 
-class SchedulerContext(LambdaContext):
-    """The scheduler's context: its template Timeout is 300 s, not the API's 29 s."""
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
-
-
 def _tick(context) -> dict:
     from functions.scheduler.app import handler
 
-    return handler(load_event("scheduler"), SchedulerContext())
+    return handler(load_event("scheduler"), lambda_context(300))  # its template Timeout: 300 s
 
 
 def _drain(aws, call_worker, rounds: int = 4) -> None:

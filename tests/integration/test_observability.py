@@ -59,15 +59,10 @@ with mock_aws():
     record["messageId"] = "msg-refused"
     record["body"] = json.dumps({"url": "http://169.254.169.254/latest/meta-data/"})
 
-    class Context:
-        function_name = "worker"
-        memory_limit_in_mb = 1024
-        invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:worker"
-        aws_request_id = "req-1"
-        def get_remaining_time_in_millis(self):
-            return 120000
+    from newsbrief_local.runtime import LambdaContext
 
-    print(json.dumps({"result": handler({"Records": [record]}, Context())}))
+    context = LambdaContext("worker", 1024, 120, "us-east-1")
+    print(json.dumps({"result": handler({"Records": [record]}, context)}))
 """
 
 

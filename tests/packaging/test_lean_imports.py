@@ -24,18 +24,13 @@ import importlib, json, sys
 event_names = json.loads(sys.argv[1])
 api = importlib.import_module(sys.argv[3])
 
-class Context:
-    function_name = "probe"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:probe"
-    aws_request_id = "probe"
-    def get_remaining_time_in_millis(self):
-        return 29000
+from newsbrief_local.runtime import LambdaContext
 
 statuses = []
 for name in event_names:
     event = json.load(open("events/" + name + ".json"))
-    statuses.append(api.handler(event, Context())["statusCode"])
+    context = LambdaContext("probe", 1024, 29, "us-east-1")
+    statuses.append(api.handler(event, context)["statusCode"])
 hooks = getattr(sys.modules.get("snapshot_restore_py"), "HOOKS", [])
 for hook in hooks:
     hook()

@@ -10,15 +10,17 @@ import argparse
 import gzip
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from . import __version__
 from .errors import InvalidInput, NewsbriefError, TooLarge
 from .models import ALGORITHMS, DEFAULT_ALGORITHM
 from .pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from .settings import FetchSettings
+
+N = TypeVar("N", int, float)
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # Local files and stdin get the same cap as fetched pages (decompressed size for .gz), so a
@@ -85,14 +87,22 @@ def brief_input(
     return brief_html(html, sentences=sentences, algorithm=algorithm).model_dump()
 
 
-def _positive_sentences(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
-    if not 1 <= value <= MAX_SENTENCES:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SENTENCES}")
-    return value
+def _number_in(kind: Callable[[str], N], low: N, high: N | None = None) -> Callable[[str], N]:
+    """An argparse ``type``: a number of ``kind`` (int or float) from ``low`` to ``high``."""
+
+    def parse(raw: str) -> N:
+        try:
+            value = kind(raw)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"not {what}: {raw!r}") from None
+        if high is None and value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low:g}")
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summarize", help="brief URLs, HTML/text files or stdin ('-')")
     summ.add_argument(
         "--sentences",
-        type=_positive_sentences,
+        type=_number_in(int, 1, MAX_SENTENCES),
         default=DEFAULT_SENTENCES,
         metavar="N",
         help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
@@ -119,17 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument(
         "--sentences",
-        type=_positive_sentences,
+        type=_number_in(int, 1, MAX_SENTENCES),
         default=DEFAULT_SENTENCES,
         metavar="N",
         help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
     )
     crawl.add_argument(
-        "--limit", type=_positive_int, default=50, metavar="N",
+        "--limit", type=_number_in(int, 1), default=50, metavar="N",
         help="brief at most N articles, newest first (default 50)",
     )  # fmt: skip
     crawl.add_argument(
-        "--delay", type=_non_negative_float, default=1.0, metavar="SECONDS",
+        "--delay", type=_number_in(float, 0.0, 3600.0), default=1.0, metavar="SECONDS",
         help="gap between requests to one site (default 1; a robots.txt Crawl-delay wins)",
     )  # fmt: skip
     _add_algorithm(crawl)
@@ -146,26 +156,6 @@ def _add_algorithm(parser: argparse.ArgumentParser) -> None:
         help=f"who picks the summary's sentences: {DEFAULT_ALGORITHM}'s scorer (default) or "
         "one of sumy's summarizers; each brief's summary_algorithm says which one did",
     )
-
-
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _non_negative_float(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError("must be between 0 and 3600")
-    return value
 
 
 class _Progress:
