@@ -113,27 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     summ = sub.add_parser("summarize", help="brief URLs, HTML/text files or stdin ('-')")
-    summ.add_argument(
-        "--sentences",
-        type=_number_in(int, 1, MAX_SENTENCES),
-        default=DEFAULT_SENTENCES,
-        metavar="N",
-        help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
-    )
-    _add_algorithm(summ)
+    _add_summary_options(summ)
     summ.add_argument("--pretty", action="store_true", help="indented JSON for humans")
     summ.add_argument("inputs", nargs="+", metavar="INPUT", help="URL, .html[.gz]/.txt or -")
     crawl = sub.add_parser(
         "crawl",
         help="poll one feed (RSS, Atom, sitemap or a page advertising one) and brief its articles",
     )
-    crawl.add_argument(
-        "--sentences",
-        type=_number_in(int, 1, MAX_SENTENCES),
-        default=DEFAULT_SENTENCES,
-        metavar="N",
-        help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
-    )
+    _add_summary_options(crawl)
     crawl.add_argument(
         "--limit", type=_number_in(int, 1), default=50, metavar="N",
         help="brief at most N articles, newest first (default 50)",
@@ -142,13 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--delay", type=_number_in(float, 0.0, 3600.0), default=1.0, metavar="SECONDS",
         help="gap between requests to one site (default 1; a robots.txt Crawl-delay wins)",
     )  # fmt: skip
-    _add_algorithm(crawl)
     crawl.add_argument("--pretty", action="store_true", help="indented JSON for humans")
     crawl.add_argument("feed_url", metavar="FEED_URL", help="http(s) URL of the feed")
     return parser
 
 
-def _add_algorithm(parser: argparse.ArgumentParser) -> None:
+def _add_summary_options(parser: argparse.ArgumentParser) -> None:
+    """``--sentences`` and ``--algorithm``: how every brief of a command is summarized."""
+    parser.add_argument(
+        "--sentences",
+        type=_number_in(int, 1, MAX_SENTENCES),
+        default=DEFAULT_SENTENCES,
+        metavar="N",
+        help=f"summary length in sentences (1-{MAX_SENTENCES}, default {DEFAULT_SENTENCES})",
+    )
     parser.add_argument(
         "--algorithm",
         choices=ALGORITHMS,
