@@ -31,7 +31,7 @@ app.configure_openapi(
     # Lets Swagger UI's Authorize button send the key; API Gateway is what enforces it. A plain
     # dict (powertools validates it into its APIKey model when the spec is built): importing
     # APIKey here would load all of its OpenAPI models.
-    security_schemes={"apiKey": {"type": "apiKey", "name": "x-api-key", "in": "header"}},
+    security_schemes={"apiKey": {"type": "apiKey", "name": "x-api-key", "in": "header"}},  # type: ignore[dict-item]
     security=[{"apiKey": []}],
 )
 install_error_handlers(app, logger)

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import __version__
 from .errors import InvalidInput, NewsbriefError, TooLarge
@@ -28,7 +28,11 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _READ_CHUNK = 1 << 16
 
 
-def _read_capped(stream: BinaryIO, limit: int, what: str) -> bytes:
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...  # noqa: D102 - a file, gzip file or stdin
+
+
+def _read_capped(stream: _Readable, limit: int, what: str) -> bytes:
     chunks: list[bytes] = []
     total = 0
     while True:

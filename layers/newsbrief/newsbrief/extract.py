@@ -28,12 +28,15 @@ How it works, in one parse and one walk:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape as html_unescape
 from itertools import islice
+from typing import cast
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PageElement, Tag
 
 from . import metadata as md
 from .errors import NoArticle
@@ -332,7 +335,7 @@ class _Walker:
 
     def _collect_tag(self, node: Tag) -> None:
         name = node.name
-        attrs = node.attrs
+        attrs = _attrs(node)
         if name == "meta":
             content = attrs.get("content")
             if content is None:
@@ -358,18 +361,18 @@ class _Walker:
         """Visit every node under ``root`` once, depth first, without recursion."""
         html_tag = root.find("html", recursive=False) if root.name != "html" else root
         if isinstance(html_tag, Tag):
-            lang = html_tag.attrs.get("lang") or html_tag.attrs.get("xml:lang")
+            lang = _attrs(html_tag).get("lang") or _attrs(html_tag).get("xml:lang")
             if lang:
                 self.signals.html_lang = lang
         # Stack entries: the parent's (children iterator, tag name, is container) and whether the
         # element being visited is bad or a link; ``bad_depth`` counts open bad elements.
-        stack: list[tuple[object, str, bool, bool, bool]] = []
+        stack: list[tuple[Iterator[PageElement], str, bool, bool, bool]] = []
         bad_depth = 0
         link_depth = 0
         children = iter(root.contents)
         current = ("root", False)
         while True:
-            node = next(children, None)  # type: ignore[call-overload]
+            node = next(children, None)
             if node is None:
                 if not stack:
                     break
@@ -394,7 +397,7 @@ class _Walker:
             if not isinstance(node, Tag):
                 continue  # comments, doctypes, processing instructions
             name = node.name
-            attrs = node.attrs
+            attrs = _attrs(node)
             if name in SKIP_TAGS:
                 if name == "head":
                     self._collect_head(node)
@@ -516,7 +519,7 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     # Score containers by the paragraph text they hold, discounting distant descendants so that
     # the element that directly holds the paragraphs beats the page wrappers around it.
     score = [0.0] * count
-    good = [0] * count
+    good = [0.0] * count
     junk = [0] * count
     paragraphs = [0] * count
     stamps = [0] * count
@@ -579,7 +582,7 @@ def _widen(
     walker: _Walker,
     kept: list[_Block],
     best: int,
-    good: list[int],
+    good: list[float],
     junk: list[int],
     posts: list[bool],
 ) -> int:
@@ -746,3 +749,8 @@ def extract_article(html: str, url: str | None = None) -> Article:
         top_image=md.find_top_image(signals, url),
         description=md.find_description(signals),
     )
+
+
+def _attrs(tag: Tag) -> dict[str, str]:
+    """A tag's attributes: all plain strings, as the soup is parsed with no multi-valued ones."""
+    return cast("dict[str, str]", tag.attrs)

@@ -181,7 +181,7 @@ def _link(href: str | None, base: str | None) -> str | None:
 
 
 def _base(el: etree._Element, inherited: str | None) -> str | None:
-    own = el.get(XML_BASE)
+    own: str | None = el.get(XML_BASE)
     if own:
         try:
             return urljoin(inherited, own.strip()) if inherited else own.strip()

@@ -620,9 +620,9 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     Invalid bytes are replaced, never raised. ``content_type="text/plain"`` skips the in-page
     declaration. Returns ``(text, encoding)``.
     """
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace"), codec
+            return data[len(bom) :].decode(bom_codec, "replace"), bom_codec
     mime, header_charset = _media_type(content_type)
     declared = [_codec(header_charset)]
     if mime != "text/plain":

@@ -130,13 +130,15 @@ def _base_stemmer(language: str, name: str) -> Callable[[str], str] | None:
     if language in SUMY_STEMMED:
         from sumy.nlp.stemmers import Stemmer  # imports NLTK: only for these languages
 
-        return Stemmer(name)
+        sumy_stem: Callable[[str], str] = Stemmer(name)
+        return sumy_stem
     import snowballstemmer
 
     algorithm = SNOWBALL_ALGORITHMS.get(name, name)
     if algorithm not in snowballstemmer.algorithms():
         return None  # Hebrew, Chinese, Japanese, Korean: words stay whole
-    return snowballstemmer.stemmer(algorithm).stemWord
+    snowball_stem: Callable[[str], str] = snowballstemmer.stemmer(algorithm).stemWord
+    return snowball_stem
 
 
 @cache  # keyed by two-letter codes (callers normalize first), so it stays small

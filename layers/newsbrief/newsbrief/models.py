@@ -8,7 +8,7 @@ public product, :class:`newsbrief.brief_schema.Brief`, is the pydantic model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, cast, get_args
+from typing import Literal, get_args
 
 from .errors import InvalidInput
 
@@ -25,9 +25,10 @@ DEFAULT_ALGORITHM: Algorithm = "newsbrief"
 
 def check_algorithm(name: object) -> Algorithm:
     """``name`` as an :data:`Algorithm`, or :class:`InvalidInput` naming the choices."""
-    if name not in ALGORITHMS:
-        raise InvalidInput(f"algorithm must be one of {', '.join(ALGORITHMS)}, got {name!r}")
-    return cast(Algorithm, name)
+    for algorithm in ALGORITHMS:
+        if name == algorithm:
+            return algorithm
+    raise InvalidInput(f"algorithm must be one of {', '.join(ALGORITHMS)}, got {name!r}")
 
 
 @dataclass(slots=True)

@@ -204,7 +204,7 @@ def _guarded_new_conn(
     except (socket.gaierror, UnicodeError) as exc:
         raise NameResolutionError(conn.host, conn, exc) from exc  # type: ignore[arg-type]
     if not addresses:
-        raise NameResolutionError(conn.host, conn, socket.gaierror("no addresses"))  # type: ignore[arg-type]
+        raise NameResolutionError(conn.host, conn, socket.gaierror("no addresses"))
     # Every address must pass: refusing the whole name means a mixed DNS answer cannot fall
     # through to its private entry when the public one does not answer.
     for address in addresses:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import InvalidInput
@@ -24,7 +24,9 @@ def _flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
     raise InvalidInput(f"environment variable {name} must be 0 or 1, got {raw!r}")
 
 
-def env_number(environ: Mapping[str, str], name: str, default: float, kind: type = float) -> float:
+def env_number(
+    environ: Mapping[str, str], name: str, default: float, kind: Callable[[str], float] = float
+) -> float:
     """The positive number (``kind``: float or int) in ``environ[name]``; ``default`` if unset.
 
     Anything else is an :class:`InvalidInput` naming the variable: a typo in a deployment's

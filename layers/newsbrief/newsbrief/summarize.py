@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from .errors import InvalidInput
 from .language import normalize_language, stop_words, word_stemmer
@@ -111,7 +112,7 @@ def _normalized(vector: Counter[str]) -> dict[str, float]:
     return {w: c / norm for w, c in vector.items()} if norm else {}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(w, 0.0) for w, v in a.items())

@@ -39,7 +39,7 @@ def retry_config() -> Any:
     )
 
 
-def client_error() -> type[Exception]:
+def client_error() -> type[Any]:  # botocore is untyped: its errors carry .response
     """The SDK's ``ClientError`` (the service answered with an error), for ``except``.
 
     An ``except`` clause evaluates its expression only when an exception reaches it, so
