@@ -25,12 +25,17 @@ def _flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
 
 
 def env_number(
-    environ: Mapping[str, str], name: str, default: float, kind: Callable[[str], float] = float
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    kind: Callable[[str], float] = float,
+    zero_allowed: bool = False,
 ) -> float:
     """The positive number (``kind``: float or int) in ``environ[name]``; ``default`` if unset.
 
-    Anything else is an :class:`InvalidInput` naming the variable: a typo in a deployment's
-    settings fails at start-up, not as a silent fallback.
+    ``zero_allowed`` also accepts 0 (a switch-off value). Anything else is an
+    :class:`InvalidInput` naming the variable: a typo in a deployment's settings fails at
+    start-up, not as a silent fallback.
     """
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
@@ -39,8 +44,9 @@ def env_number(
         value = kind(raw)
     except ValueError:
         raise InvalidInput(f"environment variable {name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise InvalidInput(f"environment variable {name} must be positive, got {raw!r}")
+    if value < 0 or (value == 0 and not zero_allowed):
+        least = "0 or more" if zero_allowed else "positive"
+        raise InvalidInput(f"environment variable {name} must be {least}, got {raw!r}")
     return value
 
 

@@ -1,4 +1,4 @@
-"""Summarize stage: an extractive summary on sumy's stemmers and stop words, no downloads needed.
+"""Summarize stage: extractive summaries by newsbrief's scorer or, on request, sumy's; no downloads.
 
 Every summary is chosen from the same candidate sentences (below) by one of the
 :data:`~newsbrief.models.ALGORITHMS`: newsbrief's own scorer, the default, or on request one of

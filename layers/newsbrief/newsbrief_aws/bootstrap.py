@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from newsbrief.errors import InvalidInput
-from newsbrief.settings import FetchSettings
+from newsbrief.settings import FetchSettings, env_number
 
 from newsbrief_aws.cursors import forget_keys
 from newsbrief_aws.feed_store import FeedStore
@@ -42,17 +42,10 @@ class AwsSettings:
         if not table:
             # No silent fallback: a function without its table is a deployment bug.
             raise InvalidInput("environment variable TABLE_NAME is required")
-        raw_ttl = env.get("BRIEF_TTL_DAYS", "0").strip() or "0"
-        try:
-            ttl_days = int(raw_ttl)
-        except ValueError:
-            raise InvalidInput(f"BRIEF_TTL_DAYS must be a whole number, got {raw_ttl!r}") from None
-        if ttl_days < 0:
-            raise InvalidInput(f"BRIEF_TTL_DAYS must not be negative, got {raw_ttl!r}")
         return cls(
             table_name=table,
             queue_url=env.get("QUEUE_URL", "").strip() or None,
-            ttl_days=ttl_days,
+            ttl_days=int(env_number(env, "BRIEF_TTL_DAYS", 0, int, zero_allowed=True)),
         )
 
 
