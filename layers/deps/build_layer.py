@@ -65,6 +65,11 @@ PRUNE_PACKAGES = (
     "distutils-precedence.pth",
     # Console scripts (nltk, sumy, normalizer...) have no use in a layer.
     "bin",
+    # NLTK's command line and its parallel-map helper (nltk.util.parallelize); sumy imports
+    # NLTK for its Snowball stemmers only, which need neither.
+    "click",
+    "joblib",
+    "tqdm",
 )
 # Paths inside packages that nothing imports or reads at run time.
 PRUNE_PATHS = (
@@ -72,6 +77,15 @@ PRUNE_PATHS = (
     "nltk/test",  # doctest corpus
     "lxml/includes",  # C headers for building extensions against lxml
     "lxml/objectify.cpython-*",  # lxml.objectify: bs4 only uses etree
+    # numpy loads these subpackages on first attribute access only; sumy's LexRank, LSA and
+    # TextRank use arrays and numpy.linalg, never random numbers, FFTs, polynomials, masked
+    # arrays or the Fortran wrapper generator (7 MB of the 50 MB numpy brings).
+    "numpy/random",
+    "numpy/fft",
+    "numpy/polynomial",
+    "numpy/ma",
+    "numpy/f2py",
+    "numpy/_core/lib",  # static libraries and pkg-config files for building against numpy
 )
 # Directory names dropped anywhere in the tree.
 PRUNE_DIR_NAMES = {"tests", "__pycache__"}

@@ -22,6 +22,13 @@ PY313_MAGIC = (3571).to_bytes(2, "little") + b"\r\n"
 UNCHECKED_HASH = 0b01
 DEPLOYMENT_BUDGET = 100 * 1024 * 1024  # the project's budget for everything, unzipped
 LAYERS = {"DepsLayer": "python", "NewsbriefLayer": "python"}
+ELF_AARCH64 = 183  # e_machine of an ELF file built for 64-bit ARM
+
+
+def _elf_machine(path: Path) -> int:
+    """The ELF header's e_machine (little-endian, bytes 18-19); -1 for a file that is no ELF."""
+    head = path.read_bytes()[:20]
+    return int.from_bytes(head[18:20], "little") if head[:4] == b"\x7fELF" else -1
 # Every function template.yaml declares (api, worker, scheduler...), as sam build names them.
 FUNCTIONS = ["ApiFunction", "WorkerFunction"] + sorted(
     p.name
@@ -58,12 +65,20 @@ def _artifact(name: str) -> Path:
 def test_layer_requirements_come_from_pyproject_without_runtime_provided_packages() -> None:
     requirements = build_layer.runtime_requirements()
     names = {build_layer.requirement_name(r) for r in requirements}
-    assert {"beautifulsoup4", "lxml", "sumy", "pydantic", "aws-lambda-powertools"} <= names
+    assert {"beautifulsoup4", "lxml", "sumy", "numpy", "pydantic", "aws-lambda-powertools"} <= names
     assert not names & {"boto3", "botocore"}, "the Lambda runtime already provides boto3"
 
 
 def test_prune_drops_tests_translations_and_unused_packages(tmp_path: Path) -> None:
-    keep = ["sumy/__init__.py", "pycountry/databases/iso639-3.json", "lxml/etree.so"]
+    keep = [
+        "sumy/__init__.py",
+        "pycountry/databases/iso639-3.json",
+        "lxml/etree.so",
+        "numpy/linalg/_umath_linalg.so",  # LSA's singular value decomposition
+        "numpy/_core/_multiarray_umath.so",
+        "numpy.libs/libscipy_openblas64_.so",
+        "nltk/stem/snowball.py",
+    ]
     drop = [
         "bs4/tests/test_soup.py",
         "pycountry/locales/de/LC_MESSAGES/iso3166-1.mo",
@@ -75,6 +90,11 @@ def test_prune_drops_tests_translations_and_unused_packages(tmp_path: Path) -> N
         "nltk/test/tokenize.doctest",
         "pkg/__pycache__/mod.cpython-311.pyc",
         "bin/sumy",
+        "numpy/random/_generator.so",
+        "numpy/f2py/__init__.py",
+        "numpy/_core/lib/libnpymath.a",
+        "joblib/__init__.py",
+        "tqdm-4.67.1.dist-info/METADATA",
     ]
     for rel in keep + drop:
         path = tmp_path / rel
@@ -149,11 +169,15 @@ def test_every_module_ships_python313_unchecked_hash_bytecode(name: str) -> None
 
 def test_deps_layer_is_built_for_arm64_python313_and_pruned() -> None:
     root = _artifact("DepsLayer")
-    natives = list(root.rglob("*.so"))
-    assert natives, "no compiled extension: lxml and pydantic-core need some"
-    foreign = [p.name for p in natives if "cpython-313-aarch64-linux-gnu" not in p.name]
+    # Extension modules carry CPython's tag; libraries that wheels vendor (numpy.libs: OpenBLAS)
+    # carry none, so every shared object is also checked for the machine it was built for.
+    natives = [p for p in root.rglob("*.so*") if p.is_file()]
+    extensions = [p for p in natives if not p.parent.name.endswith(".libs")]
+    assert extensions, "no compiled extension: lxml and pydantic-core need some"
+    foreign = [p.name for p in extensions if "cpython-313-aarch64-linux-gnu" not in p.name]
     assert not foreign, f"extensions not built for cp313 aarch64: {foreign[:3]}"
-    assert any("cpython-313-aarch64-linux-gnu" in p.name for p in natives)
+    not_arm = [p.name for p in natives if _elf_machine(p) != ELF_AARCH64]
+    assert not not_arm, f"shared objects not built for aarch64: {not_arm[:3]}"
     for gone in ("boto3", "botocore", "setuptools", "pycountry/locales", "nltk/test", "bin"):
         assert not (root / gone).exists(), f"{gone} should not be in the layer"
     assert not list(root.rglob("tests")), "test suites of dependencies were shipped"
