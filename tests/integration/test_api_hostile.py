@@ -198,7 +198,7 @@ def test_throttled_writes_are_retried_and_store_once(call_api, aws, monkeypatch)
 
     url = "https://www.gazette.example/news/throttled"
     monkeypatch.setattr(
-        briefing, "brief_url", lambda u, sentences, settings: make_brief(u, "2026-11-26T12:00Z")
+        briefing, "brief_url", lambda u, **_: make_brief(u, "2026-11-26T12:00Z")
     )
     client = bootstrap.store().client
     throttle = _Throttle(times=2)
