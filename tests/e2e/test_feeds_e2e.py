@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from tests.e2e.conftest import RunningStack, page
-from tests.support.loopback import LoopbackServer, Response
+from tests.support.loopback import LoopbackServer, Response, answer_with_etag
 
 pytestmark = pytest.mark.e2e
 
@@ -40,19 +40,7 @@ class Feed:
         return f'<rss version="2.0"><channel><title>E2E</title>{items}</channel></rss>'.encode()
 
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
-        etag = f'"{len(self.paths)}"'
-        if handler.headers.get("If-None-Match") == etag:
-            handler.send_response(304)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return
-        body = self.body()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("ETag", etag)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        answer_with_etag(handler, self.body(), f'"{len(self.paths)}"', "application/rss+xml")
 
 
 @pytest.fixture(scope="module")

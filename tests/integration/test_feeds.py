@@ -19,7 +19,7 @@ from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
 from tests.integration.conftest import api_event, lambda_context, load_event, sqs_event
-from tests.support.loopback import LoopbackServer, Response
+from tests.support.loopback import LoopbackServer, Response, answer_with_etag
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -53,18 +53,7 @@ class FeedSite:
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         body = self.body()
         etag = f'"{len(self.items)}-{hash(body) & 0xFFFF:x}"'
-        if handler.headers.get("If-None-Match") == etag:
-            handler.send_response(304)
-            handler.send_header("ETag", etag)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-        handler.send_header("ETag", etag)
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        answer_with_etag(handler, body, etag, "application/rss+xml; charset=utf-8")
 
 
 @pytest.fixture(autouse=True)

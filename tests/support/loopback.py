@@ -95,3 +95,21 @@ class LoopbackServer:
         """Stop serving and close the socket."""
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+def answer_with_etag(
+    handler: BaseHTTPRequestHandler, body: bytes, etag: str, content_type: str
+) -> None:
+    """Answer a GET as a feed server does: 304 when the client sent this ETag, else the body."""
+    if handler.headers.get("If-None-Match") == etag:
+        handler.send_response(304)
+        handler.send_header("ETag", etag)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("ETag", etag)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -10,6 +10,7 @@ from newsbrief.urls import (
     clean_url,
     host_of,
     normalize_url,
+    origin_of,
     site_domain,
     source_of,
     split_http_url,
@@ -93,6 +94,8 @@ def test_normalize_url_ignores_case_fragment_and_default_port(a: str, b: str) ->
 def test_hosts_pace_by_host_and_port() -> None:
     assert host_of("https://News.Example/a") == "news.example"
     assert host_of("http://news.example:8080/a") == "news.example:8080"
+    assert origin_of("HTTPS://News.Example/a?b") == "https://news.example"
+    assert origin_of("http://user@news.example:8080/a") == "http://news.example:8080"
 
 
 def test_source_is_the_domain_without_www() -> None:

@@ -22,7 +22,6 @@ from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
-from urllib.parse import urlsplit
 
 from .errors import (
     DestinationRefused,
@@ -34,7 +33,7 @@ from .errors import (
 )
 from .feed_parser import Feed, FeedEntry, discover_feeds, parse_feed
 from .models import FeedLink, FeedRecord, Resource
-from .urls import host_of, split_http_url
+from .urls import host_of, origin_of, split_http_url
 
 
 class Fetcher(Protocol):
@@ -175,8 +174,7 @@ class RobotsCache:
 
     def _load(self, url: str, timeout: float | None) -> tuple[_Robots, bool]:
         """Read a site's robots.txt: the entry and whether it may be cached."""
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        robots_url = f"{origin_of(url)}/robots.txt"
         now = self.clock()
         limit = ROBOTS_TIMEOUT_SECONDS if timeout is None else min(timeout, ROBOTS_TIMEOUT_SECONDS)
         try:
@@ -203,7 +201,7 @@ class RobotsCache:
         return _Robots(Protego.parse(text), now + ROBOTS_TTL_SECONDS), True
 
     def _entry(self, url: str, timeout: float | None = None) -> _Robots:
-        host = f"{urlsplit(url).scheme}://{host_of(url)}"
+        host = origin_of(url)
         with self._lock:
             entry = self._cache.get(host)
         if entry is None or entry.expires <= self.clock():
@@ -391,11 +389,6 @@ class Screening:
     unchecked: list[str] = field(default_factory=list)  # the budget ran out first
 
 
-def _site_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{host_of(url)}"
-
-
 def _screen_site(
     urls: list[str], robots: RobotsCache, budget: Budget
 ) -> list[tuple[str, RobotsVerdict | NewsbriefError, str]]:
@@ -425,7 +418,7 @@ def screen_urls(
     by_site: dict[str, list[str]] = {}
     for url in urls:
         try:
-            by_site.setdefault(_site_of(url), []).append(url)
+            by_site.setdefault(origin_of(url), []).append(url)
         except ValueError:  # a port that is not a number
             screening.refused.append((url, InvalidInput(f"not a valid URL: {url[:200]!r}")))
     if not by_site:

@@ -80,6 +80,11 @@ def host_of(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL: what robots.txt rules and pacing apply to."""
+    return f"{urlsplit(url).scheme.lower()}://{host_of(url)}"
+
+
 def hostname_of(url: str | None) -> str | None:
     """The lower-case host of an absolute URL, without a trailing dot; ``None`` if it has none."""
     if not url:
