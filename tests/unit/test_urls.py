@@ -96,6 +96,8 @@ def test_hosts_pace_by_host_and_port() -> None:
     assert host_of("http://news.example:8080/a") == "news.example:8080"
     assert origin_of("HTTPS://News.Example/a?b") == "https://news.example"
     assert origin_of("http://user@news.example:8080/a") == "http://news.example:8080"
+    assert origin_of("http://[::FFFF:127.0.0.1]:8080/a") == "http://[::ffff:127.0.0.1]:8080"
+    assert host_of("http://[::1]/a") == "[::1]"
 
 
 def test_source_is_the_domain_without_www() -> None:

@@ -77,6 +77,8 @@ def host_of(url: str) -> str:
     """The host (and non-default port) a URL's requests are paced and robots-checked by."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets, as in a URL
+        host = f"[{host}]"
     return f"{host}:{parts.port}" if parts.port else host
 
 
