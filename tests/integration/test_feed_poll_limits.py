@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 from newsbrief import crawl
-from newsbrief.crawl import Budget, FeedPoller, RobotsCache, default_fetcher
+from newsbrief.crawl import FeedPoller, PollBudget, RobotsCache, default_fetcher
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
@@ -209,7 +209,7 @@ def test_a_scheduled_poll_out_of_time_keeps_what_it_queued(
     sent.clear()
     for link in good + hanging:  # forget the first poll: every entry is new again
         store.release_urls([brief_id(link)])
-    result = poller.poll(feed, Budget(1.2))
+    result = poller.poll(feed, PollBudget(1.2))
     assert result.result == "ok"
     assert sorted(url for url, _ in sent) == sorted(good)  # what was checked is queued
     assert result.queued == 3 and result.deferred == 10

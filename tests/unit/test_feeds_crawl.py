@@ -260,7 +260,7 @@ def test_robots_is_read_once_per_site_a_few_sites_at_a_time() -> None:
 def test_screening_stops_at_the_budget_and_leaves_the_rest_unchecked() -> None:
     import time
 
-    from newsbrief.crawl import Budget
+    from newsbrief.crawl import PollBudget
 
     def hanging_web(url: str, headers: Mapping[str, str], timeout: float | None = None) -> Resource:
         # A host that accepts and never answers: the fetch gives up at its timeout.
@@ -270,7 +270,7 @@ def test_screening_stops_at_the_budget_and_leaves_the_rest_unchecked() -> None:
 
     urls = [f"https://slow{i}.example/a" for i in range(30)]
     started = time.monotonic()
-    screening = screen_urls(urls, RobotsCache(hanging_web, UA), Budget(0.5), concurrency=6)
+    screening = screen_urls(urls, RobotsCache(hanging_web, UA), PollBudget(0.5), concurrency=6)
     assert time.monotonic() - started < 2.0
     assert screening.allowed == []
     # The first six reads timed out (unreadable for now), the rest never started.

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from newsbrief import sumy_algorithms
+from newsbrief import budgets, sumy_algorithms
 from newsbrief.errors import InvalidInput, SummaryOverBudget
 from newsbrief.models import ALGORITHMS, DEFAULT_ALGORITHM
 from newsbrief.pipeline import brief_text, resummarize
@@ -125,7 +125,7 @@ def test_the_clock_is_checked_while_the_algorithm_runs(
         def monotonic() -> float:
             return next(ticks, 1e9)
 
-    monkeypatch.setattr(sumy_algorithms, "time", Clock)
+    monkeypatch.setattr(budgets, "time", Clock)
     paragraphs = [[f"The {w} council met about the {w} bridge." for w in "abcdefghij"]]
     with pytest.raises(SummaryOverBudget):
         choose_sentences(paragraphs, 2, algorithm, "en", budget_s=1.0)

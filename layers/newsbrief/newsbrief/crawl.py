@@ -7,7 +7,7 @@ DynamoDB-backed one shared by concurrent Lambda invocations. Fetching goes throu
 
 A poll costs what its new articles cost, not what the feed lists: robots.txt is read only for
 the entries this poll will queue (after dedup and the per-poll cap), a few hosts at a time,
-and every request is cut to the poll's :class:`Budget`. An entry that may not be fetched
+and every request is cut to the poll's :class:`PollBudget`. An entry that may not be fetched
 (refused address, scheme or port; robots.txt forbids it) is skipped and counted; the others
 are queued.
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
+from .budgets import Budget
 from .errors import (
     DestinationRefused,
     FetchFailed,
@@ -114,35 +115,12 @@ def default_fetcher(accept: str = FEED_ACCEPT) -> Fetcher:
     return fetch
 
 
-class Budget:
+class PollBudget(Budget):
     """The time one poll may take: each of its requests is cut to what is left."""
 
-    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self.clock = clock
-        self.end = None if seconds is None else clock() + seconds
-
-    def left(self) -> float | None:
-        """Seconds left (``None``: no limit)."""
-        return None if self.end is None else self.end - self.clock()
-
-    @property
-    def expired(self) -> bool:
-        """Whether the time is up."""
-        left = self.left()
-        return left is not None and left <= 0
-
-    def timeout(self, cap: float | None = None) -> float | None:
-        """How long the next request may take: ``cap`` within what is left.
-
-        Raises :class:`PollTimedOut` when nothing is left.
-        """
-        left = self.left()
-        if left is not None and left <= 0:
-            raise PollTimedOut(f"the feed poll ran out of its {self.seconds:g} s budget")
-        if left is None:
-            return cap
-        return left if cap is None else min(cap, left)
+    def error(self) -> PollTimedOut:
+        """What running out means for a poll."""
+        return PollTimedOut(f"the feed poll ran out of its {self.seconds:g} s budget")
 
 
 RobotsVerdict = Literal["allowed", "disallowed", "unavailable"]
@@ -296,7 +274,7 @@ def _get(
     robots: RobotsCache,
     url: str,
     headers: Mapping[str, str],
-    budget: Budget,
+    budget: PollBudget,
 ) -> Resource:
     verdict, why = robots.check(url, timeout=budget.timeout(ROBOTS_TIMEOUT_SECONDS))
     if verdict != "allowed":
@@ -315,7 +293,7 @@ def poll_feed(
     robots: RobotsCache,
     etag: str | None = None,
     last_modified: str | None = None,
-    budget: Budget | None = None,
+    budget: PollBudget | None = None,
 ) -> PollResult:
     """Fetch a feed (conditional GET) and list its entries, newest first.
 
@@ -325,7 +303,7 @@ def poll_feed(
     error, robots.txt forbids or cannot be read for the feed), ``InvalidFeed``, or
     ``PollTimedOut`` when ``budget`` runs out.
     """
-    budget = budget or Budget(None)
+    budget = budget or PollBudget(None)
     url = check_feed_url(url)
     conditional: dict[str, str] = {}
     if etag:
@@ -361,7 +339,7 @@ def poll_feed(
 
 
 def _entries_of(
-    feed: Feed, fetcher: Fetcher, robots: RobotsCache, budget: Budget
+    feed: Feed, fetcher: Fetcher, robots: RobotsCache, budget: PollBudget
 ) -> list[FeedEntry]:
     if feed.kind != "sitemap_index":
         return feed.entries
@@ -390,7 +368,7 @@ class Screening:
 
 
 def _screen_site(
-    urls: list[str], robots: RobotsCache, budget: Budget
+    urls: list[str], robots: RobotsCache, budget: PollBudget
 ) -> list[tuple[str, RobotsVerdict | NewsbriefError, str]]:
     """robots.txt verdicts for the URLs of one site (one read, then the cache)."""
     try:
@@ -403,7 +381,7 @@ def _screen_site(
 def screen_urls(
     urls: Sequence[str],
     robots: RobotsCache,
-    budget: Budget | None = None,
+    budget: PollBudget | None = None,
     concurrency: int | None = None,
 ) -> Screening:
     """Check entry URLs against their sites' robots.txt, ``concurrency`` sites at a time.
@@ -412,7 +390,7 @@ def screen_urls(
     out, and the URLs of sites not reached by then are ``unchecked``. A URL whose site may not
     be fetched at all (refused address, scheme or port, malformed) is ``refused``.
     """
-    budget = budget or Budget(None)
+    budget = budget or PollBudget(None)
     concurrency = concurrency or ROBOTS_CONCURRENCY
     screening = Screening()
     by_site: dict[str, list[str]] = {}
@@ -577,7 +555,7 @@ class FeedPoller:
         if leased is None:  # a scheduled run is polling it right now
             return PollOutcome(self.store.get_feed(feed.id), "busy"), created
         try:
-            budget = Budget(budget_seconds or FIRST_POLL_BUDGET_SECONDS)
+            budget = PollBudget(budget_seconds or FIRST_POLL_BUDGET_SECONDS)
             outcome = self.poll(leased, budget, first=True)
         except NewsbriefError:
             if created:  # out of time, or the store failed: nothing stays registered
@@ -589,7 +567,7 @@ class FeedPoller:
         return outcome, created
 
     def poll(
-        self, feed: FeedRecord, budget: Budget | None = None, first: bool = False
+        self, feed: FeedRecord, budget: PollBudget | None = None, first: bool = False
     ) -> PollOutcome:
         """Poll one (leased) feed, queue its new articles and store its new state.
 
@@ -598,7 +576,7 @@ class FeedPoller:
         leaves the feed due for the next run. Running out while reading robots.txt files
         queues what was checked and leaves the rest for later.
         """
-        budget = budget or Budget(SCHEDULED_POLL_BUDGET_SECONDS)
+        budget = budget or PollBudget(SCHEDULED_POLL_BUDGET_SECONDS)
         now = self.clock()
         feed.last_polled_at = iso(now)
         try:
@@ -631,7 +609,7 @@ class FeedPoller:
         return outcome
 
     def _queue_new(self, feed: FeedRecord, result: PollResult, outcome: PollOutcome,
-                   now: float, budget: Budget) -> None:  # fmt: skip
+                   now: float, budget: PollBudget) -> None:  # fmt: skip
         from .pipeline import brief_id
 
         links = [
@@ -670,7 +648,7 @@ class FeedPoller:
         feed.article_count += len(jobs)
 
     def _screen(self, claimed: list[FeedLink], outcome: PollOutcome,
-                budget: Budget) -> list[FeedLink]:  # fmt: skip
+                budget: PollBudget) -> list[FeedLink]:  # fmt: skip
         """The claimed links that may be fetched; the others are recorded or released.
 
         A refused or robots-forbidden entry is skipped for good: its claim becomes a failure
@@ -735,7 +713,7 @@ class FeedPoller:
                 seconds = min(seconds, left - POLL_STOP_MARGIN_SECONDS / 2)
             try:
                 feed = self.store.lease_feed(feed_id, self.clock(), POLL_LEASE_SECONDS)
-                return self.poll(feed, Budget(seconds)) if feed is not None else None
+                return self.poll(feed, PollBudget(seconds)) if feed is not None else None
             except NewsbriefError as exc:  # store trouble with one feed must not stop the run
                 stub = FeedRecord(id=feed_id, url="", interval_minutes=0, created_at="")
                 return PollOutcome(stub, "error", error=exc)

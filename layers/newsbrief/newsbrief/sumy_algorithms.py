@@ -22,10 +22,10 @@ raises :class:`~newsbrief.errors.SummaryOverBudget` once it is spent.
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .budgets import Budget
 from .errors import SummaryOverBudget
 from .language import stop_words, word_stemmer
 from .sentences import split_paragraph, tokenize_words
@@ -84,17 +84,15 @@ class SumyTokenizer:
         return tuple(tokenize_words(sentence))
 
 
-class _Deadline:
+class _SummaryBudget(Budget):
     def __init__(self, seconds: float, algorithm: str) -> None:
-        self.at = time.monotonic() + seconds
-        self.seconds = seconds
+        super().__init__(seconds)
         self.algorithm = algorithm
 
-    def check(self) -> None:
-        if time.monotonic() > self.at:
-            raise SummaryOverBudget(
-                f"{self.algorithm} did not finish within its {self.seconds:g} s budget"
-            )
+    def error(self) -> SummaryOverBudget:
+        return SummaryOverBudget(
+            f"{self.algorithm} did not finish within its {self.seconds:g} s budget"
+        )
 
     def guard(self, call: Callable[..., Any]) -> Callable[..., Any]:
         """``call`` with a deadline check before each use."""
@@ -140,7 +138,7 @@ def choose_sentences(
 
     if algorithm not in SUMMARIZERS:
         raise ValueError(f"not one of sumy's algorithms: {algorithm!r}")
-    deadline = _Deadline(TIME_BUDGET_S if budget_s is None else budget_s, algorithm)
+    deadline = _SummaryBudget(TIME_BUDGET_S if budget_s is None else budget_s, algorithm)
     tokenizer = SumyTokenizer(language)
     limit = MAX_SENTENCES_OF.get(algorithm, MAX_SENTENCES)
     seen: set[str] = set()
