@@ -8,7 +8,7 @@ from sumy's document model with :class:`SumyTokenizer` (sumy's tokenizer protoco
 no NLTK data is needed and every algorithm sees the same sentences and words.
 
 Importing this module imports nothing of sumy: the asked algorithm's module is imported on its
-first use, which costs ~0.3 s of CPU once per process (sumy's summarizer base class imports NLTK
+first use, which costs ~0.4 s of CPU once per process (sumy's summarizer base class imports NLTK
 for its stemmers, and NLTK imports numpy, which LexRank, LSA and TextRank compute with). The
 default summary never loads any of them.
 

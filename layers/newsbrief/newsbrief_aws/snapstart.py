@@ -86,7 +86,7 @@ def warm_before_snapshot() -> None:
 
 
 def warm_sumy() -> None:
-    """Import sumy's summarizers (and NLTK, numpy: ~0.3 s) for requests that ask for one."""
+    """Import sumy's summarizers (and NLTK, numpy: ~0.4 s) for requests that ask for one."""
     from newsbrief.sumy_algorithms import SUMMARIZERS
 
     for module, _ in SUMMARIZERS.values():
