@@ -47,7 +47,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 _POWERTOOLS_ONLY = ("HTTPValidationError", "ResponseValidationError", "ValidationError")
 
 
-def declare_answer(description: str, model: type) -> dict[str, Any]:
+def declare_answer(description: str, model: type) -> Any:  # powertools' OpenAPIResponse
     """A route's successful answer for its ``responses``: ``model`` as JSON."""
     return {"description": description, "content": {"application/json": {"model": model}}}
 

@@ -60,8 +60,11 @@ COMMON_ERRORS = ("unauthorized", "throttled", "quota_exceeded", "internal_error"
 ERROR_SCHEMA_REF = "#/components/schemas/Error"
 
 
-def declare_errors(*codes: str, keyed: bool = True) -> dict[int, dict[str, Any]]:
+def declare_errors(*codes: str, keyed: bool = True) -> dict[int, Any]:
     """The OpenAPI responses for ``codes`` (plus :data:`COMMON_ERRORS`), grouped by status.
+
+    (Values typed ``Any``: powertools types them as its ``OpenAPIResponse``, whose module loads
+    the OpenAPI models; ``x-error-codes`` is an extension that type does not list.)
 
     Each response names its codes in ``x-error-codes``: a client (and the contract test) can
     tell which stable codes a status carries without parsing the description. An open route
