@@ -10,12 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from newsbrief.errors import StoreUnavailable
-
-from newsbrief_aws.dynamodb import sdk_errors
-
 from . import bootstrap
-from .queue import SQS_BATCH, BriefJob
+from .queue import BriefJob
 
 if TYPE_CHECKING:
     # newsbrief.crawl parses feeds with lxml: the API's read routes (GET /feeds...) import
@@ -46,26 +42,10 @@ def enqueue(jobs: list[tuple[str, int]]) -> None:
     """
     from newsbrief.crawl import MAX_QUEUE_DELAY_SECONDS
 
-    queue = bootstrap.queue()
-    for start in range(0, len(jobs), SQS_BATCH):
-        batch = jobs[start : start + SQS_BATCH]
-        entries = [
-            {
-                "Id": str(i),
-                "MessageBody": BriefJob(url=url).model_dump_json(),
-                "DelaySeconds": max(0, min(delay, MAX_QUEUE_DELAY_SECONDS)),
-            }
-            for i, (url, delay) in enumerate(batch)
-        ]
-        try:
-            out = queue.client.send_message_batch(QueueUrl=queue.queue_url, Entries=entries)
-        except sdk_errors() as exc:
-            raise StoreUnavailable(f"cannot queue feed articles: {type(exc).__name__}") from exc
-        if out.get("Failed"):
-            codes = sorted({f.get("Code", "?") for f in out["Failed"]})
-            raise StoreUnavailable(
-                f"{len(out['Failed'])} feed article(s) could not be queued ({', '.join(codes)})"
-            )
+    bootstrap.queue().enqueue(
+        [BriefJob(url=url) for url, _ in jobs],
+        delays=[max(0, min(delay, MAX_QUEUE_DELAY_SECONDS)) for _, delay in jobs],
+    )
 
 
 def poller() -> FeedPoller:

@@ -6,10 +6,15 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from newsbrief.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
+from newsbrief.errors import Conflict, InvalidInput, NotFound
 from newsbrief.models import FeedLink, FeedRecord
 
-from .dynamodb import from_item, to_item
+from .dynamodb import (
+    from_item,
+    pause_before,
+    resend_leftovers,
+    to_item,
+)
 from .store import MAX_LIST_LIMIT, BriefStore, check_id
 
 # ============================================================================ feeds
@@ -203,11 +208,15 @@ class FeedStore(BriefStore):
                 self.table_name: {"Keys": keys[start : start + BATCH_GET_KEYS],
                                   "ProjectionExpression": "pk"}
             }  # fmt: skip
-            while request:
-                out = self._call("check urls", "batch_get_item", RequestItems=request)
+            answers = resend_leftovers(
+                "check urls",
+                lambda items: self._call("check urls", "batch_get_item", RequestItems=items),
+                request,
+                lambda out: out.get("UnprocessedKeys"),
+            )
+            for out in answers:
                 for item in out.get("Responses", {}).get(self.table_name, []):
                     known.add(item["pk"]["S"].removeprefix("URL#"))
-                request = out.get("UnprocessedKeys") or {}
         won: list[FeedLink] = []
         for key, link in unique.items():
             if key in known:
@@ -286,7 +295,9 @@ class FeedStore(BriefStore):
         """
         key = to_item({"pk": f"HOST#{host.lower()[:255]}", "sk": "PACE"})
         step = max(0, int(interval * 1000))
-        for _ in range(PACE_ATTEMPTS):
+        for attempt in range(PACE_ATTEMPTS):
+            if attempt:
+                pause_before(attempt - 1)  # a lost race: let the winners' writes settle
             now = int(time.time() * 1000)
             out = self._call("reserve host", "get_item", TableName=self.table_name, Key=key,
                              ConsistentRead=True)  # fmt: skip
@@ -310,12 +321,9 @@ class FeedStore(BriefStore):
     # ------------------------------------------------------------------ helpers
     def _batch_write(self, action: str, requests: list[dict[str, Any]]) -> None:
         for start in range(0, len(requests), BATCH_WRITE_ITEMS):
-            pending: dict[str, Any] = {self.table_name: requests[start : start + BATCH_WRITE_ITEMS]}
-            for attempt in range(5):
-                out = self._call(action, "batch_write_item", RequestItems=pending)
-                pending = out.get("UnprocessedItems") or {}
-                if not pending:
-                    break
-                time.sleep(0.05 * 2**attempt)  # throttled part: back off, then resend it
-            if pending:
-                raise StoreUnavailable(f"{action}: the store kept throttling the batch")
+            resend_leftovers(
+                action,
+                lambda items: self._call(action, "batch_write_item", RequestItems=items),
+                {self.table_name: requests[start : start + BATCH_WRITE_ITEMS]},
+                lambda out: out.get("UnprocessedItems"),
+            )

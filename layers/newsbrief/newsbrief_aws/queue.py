@@ -10,7 +10,7 @@ from newsbrief.models import DEFAULT_ALGORITHM, Algorithm
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsbrief_aws.dynamodb import retry_config, sdk_errors
+from newsbrief_aws.dynamodb import resend_leftovers, retry_config, sdk_errors
 
 SQS_BATCH = 10  # send_message_batch takes at most ten entries
 
@@ -37,19 +37,38 @@ class BriefQueue:
             client = boto3.client("sqs", config=retry_config())
         self.client = client
 
-    def enqueue(self, jobs: Sequence[BriefJob]) -> None:
-        """Queue every job; raise :class:`StoreUnavailable` if any could not be sent."""
+    def enqueue(self, jobs: Sequence[BriefJob], delays: Sequence[int] = ()) -> None:
+        """Queue every job; raise :class:`StoreUnavailable` if any could not be sent.
+
+        ``delays`` (seconds, one per job) holds messages back: the feed poller paces each site
+        with them. Entries SQS failed on its side (throttling) are sent again with backoff;
+        an entry SQS refuses as malformed (a sender fault) is not retried.
+        """
         for start in range(0, len(jobs), SQS_BATCH):
-            batch = jobs[start : start + SQS_BATCH]
             entries = [
-                {"Id": str(i), "MessageBody": job.model_dump_json()} for i, job in enumerate(batch)
+                {"Id": str(i), "MessageBody": job.model_dump_json()}
+                for i, job in enumerate(jobs[start : start + SQS_BATCH])
             ]
-            try:
-                out = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
-            except sdk_errors() as exc:  # botocore loads on failure only
-                raise StoreUnavailable(f"cannot queue URLs: {type(exc).__name__}") from exc
-            if out.get("Failed"):
-                codes = sorted({f.get("Code", "?") for f in out["Failed"]})
-                raise StoreUnavailable(
-                    f"{len(out['Failed'])} URL(s) could not be queued ({', '.join(codes)})"
-                )
+            for entry, delay in zip(entries, delays[start : start + SQS_BATCH], strict=False):
+                entry["DelaySeconds"] = delay
+            resend_leftovers("queue URLs", self._send, entries, _retryable(entries))
+
+    def _send(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        try:
+            return self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+        except sdk_errors() as exc:  # botocore loads on failure only
+            raise StoreUnavailable(f"cannot queue URLs: {type(exc).__name__}") from exc
+
+
+def _retryable(entries: list[dict[str, Any]]) -> Any:
+    """The leftover function of a batch send: the entries that failed on SQS's side."""
+    by_id = {entry["Id"]: entry for entry in entries}
+
+    def leftover(out: dict[str, Any]) -> list[dict[str, Any]]:
+        failed = out.get("Failed") or []
+        refused = sorted({f.get("Code", "?") for f in failed if f.get("SenderFault")})
+        if refused:
+            raise StoreUnavailable(f"SQS refused queued URL(s) ({', '.join(refused)})")
+        return [by_id[f["Id"]] for f in failed]
+
+    return leftover
