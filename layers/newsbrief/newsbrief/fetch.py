@@ -4,6 +4,9 @@
 while streaming: connect/read timeouts and a whole-fetch deadline, a size cap on both the bytes
 received and the decompressed bytes, a bounded number of redirects (each hop re-vetted), and
 SSRF protection (:mod:`newsbrief.netguard`) on the address actually connected to.
+Connections are kept alive per origin and reused by the next request of the same thread (the
+next redirect hop, the next URL of a batch, a feed after its robots.txt), each reuse vetted
+again on the address the connection is actually connected to.
 ``decode_html`` turns bytes into text: BOM, HTTP charset, the page's own declaration, then
 detection, always with replacement of invalid bytes so no page can crash it.
 """
@@ -22,6 +25,8 @@ from typing import TypeVar
 from urllib.parse import SplitResult, quote, urljoin, urlunsplit
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
+from urllib3._collections import RecentlyUsedContainer
+from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -40,6 +45,7 @@ from .netguard import (
     GuardedHTTPConnection,
     GuardedHTTPSConnection,
     Policy,
+    check_address,
     check_url,
 )
 from .settings import FetchSettings
@@ -54,6 +60,12 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Servers that send no type (or a generic one) get their bytes sniffed instead of trusted.
 SNIFF_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Origins whose idle connection a thread keeps (least recently used dropped first): a worker's
+# batch, a feed poll (robots.txt, feed, articles) and the CLI's inputs mostly revisit a few.
+KEPT_ORIGINS = 16
+# A redirect or error body up to this size is read and dropped so its connection can carry the
+# next request; a bigger one is cheaper to abandon with its connection than to download.
+DRAIN_BYTES = 64 * 1024
 # One read returns after a single recv of at most this much: small enough that the cap and the
 # deadline are checked often, large enough that a normal page needs few iterations.
 READ_CHUNK = 64 * 1024
@@ -209,12 +221,77 @@ class _Deadline:
         self._timer.cancel()
 
 
-class _HTTPPool(HTTPConnectionPool):
+class _KeptAlive:
+    """Mixin for urllib3 pools: a kept-alive connection is vetted again before each reuse.
+
+    A new connection is vetted where it connects (netguard); a reused one was, but for an
+    earlier request: its peer address is checked again against the policy of this request, and
+    its socket joins this fetch's deadline, as a new one would.
+    """
+
+    port: int
+    conn_kw: dict
+    reused = False  # whether the last connection handed out was a kept-alive one
+
+    def _get_conn(self, timeout: float | None = None) -> HTTPConnection:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        sock = conn.sock
+        self.reused = sock is not None
+        if sock is not None:
+            try:
+                check_address(str(sock.getpeername()[0]), self.port, self.conn_kw["policy"])
+            except Exception:
+                conn.close()
+                raise
+            _connected(sock)
+        return conn
+
+
+class _HTTPPool(_KeptAlive, HTTPConnectionPool):
     ConnectionCls = GuardedHTTPConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):
+class _HTTPSPool(_KeptAlive, HTTPSConnectionPool):
     ConnectionCls = GuardedHTTPSConnection
+
+
+class _Connections(threading.local):
+    """Per thread: the pools by origin and policy, and the deadline of the fetch in progress."""
+
+    def __init__(self) -> None:
+        self.pools: RecentlyUsedContainer[tuple, _KeptAlive] = RecentlyUsedContainer(
+            KEPT_ORIGINS, dispose_func=lambda pool: pool.close()
+        )
+        self.deadline: _Deadline | None = None
+
+
+_CONNECTIONS = _Connections()
+
+
+def _connected(sock: socket.socket) -> None:
+    # Every socket a fetch uses, new or reused, is shut down when that fetch's deadline passes.
+    if _CONNECTIONS.deadline is not None:
+        _CONNECTIONS.deadline.watch(sock)
+
+
+def _pool(parts: SplitResult, policy: Policy) -> _KeptAlive:
+    """The kept-alive pool of an origin under ``policy`` (one connection: one thread uses it)."""
+    assert parts.hostname is not None  # check_url guarantees a host
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    key = (parts.scheme, parts.hostname, port, policy)
+    pool = _CONNECTIONS.pools.get(key)
+    if pool is None:
+        pool_cls = _HTTPSPool if parts.scheme == "https" else _HTTPPool
+        pool = pool_cls(
+            parts.hostname, port, maxsize=1, retries=False, policy=policy, on_connect=_connected
+        )
+        _CONNECTIONS.pools[key] = pool
+    return pool
+
+
+def close_connections() -> None:
+    """Close this thread's kept-alive connections."""
+    _CONNECTIONS.pools.clear()
 
 
 class _BoundedInflater:
@@ -330,41 +407,59 @@ def _open(
     extra_headers: Mapping[str, str] | None = None,
 ) -> BaseHTTPResponse:
     """Send the GET for one hop and return the response with its body still unread."""
-    assert parts.hostname is not None  # check_url guarantees a host
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
     left = deadline.remaining()
     timeout = Timeout(
         connect=min(settings.connect_timeout, left), read=min(settings.read_timeout, left)
     )
-    pool_cls = _HTTPSPool if parts.scheme == "https" else _HTTPPool
-    pool = pool_cls(
-        parts.hostname,
-        port,
-        timeout=timeout,
-        maxsize=1,
-        retries=False,
-        policy=policy,
-        on_connect=deadline.watch,
-    )
+    pool = _pool(parts, policy)
     headers = {
         **(extra_headers or {}),
         "User-Agent": settings.user_agent,
         "Accept": accept,
         "Accept-Encoding": ACCEPT_ENCODING,
-        # Each connection serves one request and is closed: say so, so servers don't hold it.
-        "Connection": "close",
     }
-    return pool.urlopen(
-        "GET",
-        _request_target(parts),
-        headers=headers,
-        redirect=False,
-        retries=False,
-        preload_content=False,
-        decode_content=False,
-        assert_same_host=False,
-        release_conn=False,
-    )
+
+    def send() -> BaseHTTPResponse:
+        return pool.urlopen(  # type: ignore[attr-defined]
+            "GET",
+            _request_target(parts),
+            headers=headers,
+            timeout=timeout,
+            redirect=False,
+            retries=False,
+            preload_content=False,
+            decode_content=False,
+            assert_same_host=False,
+            release_conn=False,
+        )
+
+    try:
+        return send()
+    except ProtocolError:
+        if not pool.reused or deadline.expired:
+            raise
+        # The server closed the kept-alive connection as we reused it (an idle timeout): the
+        # request never reached it, so send it once more on a new connection.
+        return send()
+
+
+def _release(response: BaseHTTPResponse, deadline: _Deadline) -> None:
+    """Hand the connection back for the next request if its response can be ended cleanly.
+
+    A body not read yet (a redirect's, an error page's) is read and dropped when it is small;
+    otherwise, or on any failure, the connection is closed instead of reused.
+    """
+    try:
+        received = 0
+        while received <= DRAIN_BYTES and not deadline.expired:
+            chunk = response.read1(READ_CHUNK, decode_content=False)
+            if not chunk:
+                response.release_conn()
+                return
+            received += len(chunk)
+    except (HTTPError, OSError):
+        pass
+    response.close()
 
 
 def _read_body(response: BaseHTTPResponse, settings: FetchSettings, deadline: _Deadline) -> bytes:
@@ -479,6 +574,7 @@ def _get(
     current = url.strip()
     seen: set[str] = set()
     deadline = _Deadline(settings.total_timeout)
+    _CONNECTIONS.deadline = deadline
     try:
         for _hop in range(settings.max_redirects + 1):
             parts = check_url(current, policy)
@@ -487,6 +583,7 @@ def _get(
                 raise FetchFailed(f"redirect loop at {current}")
             seen.add(current)
             response: BaseHTTPResponse | None = None
+            done = False  # the response was handled: its connection may serve the next request
             try:
                 response = _open(parts, settings, policy, deadline, accept, extra_headers)
                 if response.status in REDIRECT_STATUSES:
@@ -494,18 +591,25 @@ def _get(
                     if not location:
                         raise FetchFailed(f"redirect ({response.status}) without a Location")
                     current = urljoin(current, location)
+                    done = True
                     continue
-                return on_final(current, response, deadline)
+                result = on_final(current, response, deadline)
+                done = True
+                return result
             except (HTTPError, OSError) as exc:
                 if deadline.expired:
                     raise deadline.error() from None
                 raise FetchFailed(_describe(exc)) from None
             finally:
                 if response is not None:
-                    response.close()
+                    if done:
+                        _release(response, deadline)
+                    else:
+                        response.close()
         raise FetchFailed(f"more than {settings.max_redirects} redirects")
     finally:
         deadline.cancel()
+        _CONNECTIONS.deadline = None
 
 
 # Request headers a caller may add to fetch_resource: conditional GET validators. Everything
