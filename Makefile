@@ -12,6 +12,7 @@ ENV ?= dev
 
 .PHONY: install test lint typecheck run load bench clean
 .PHONY: sam-install validate build sam openapi coldstart deploy
+.PHONY: checkov-install checkov smoke
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +49,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test: install lint typecheck sam
+test: install lint typecheck sam checkov-install
 	$(PY) -m pytest
 
 # The stamp names the pins: changing a version reinstalls, editing the Makefile does not.
@@ -76,6 +77,25 @@ build: install sam-install
 
 sam: validate build
 
+# checkov, the scanner platform teams run on templates. A dev tool like the SAM CLI, and like it
+# in its own venv: it pins boto3 and packaging to versions older than the ones the code is
+# tested with. tests/integration/test_template.py runs it and requires zero failed checks.
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV_PINS := checkov==3.3.30
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(subst $() ,_,$(CHECKOV_PINS))
+$(CHECKOV_STAMP):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet $(CHECKOV_PINS)
+	touch $@
+
+checkov-install: $(CHECKOV_STAMP)
+
+# Offline: --skip-download and BC_SKIP_MAPPING keep it from fetching guideline links.
+checkov: checkov-install
+	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov -f template.yaml \
+		--framework cloudformation --skip-download --compact
+
 # Regenerate the committed OpenAPI document from the API's routes (a test fails on drift).
 openapi: install
 	$(PY) -m newsbrief_local.openapi --write
@@ -89,4 +109,4 @@ deploy: build
 	$(SAM) deploy --config-env $(ENV)
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam build .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam build .pytest_cache .mypy_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import call_log
 from tests.support.loopback import LoopbackServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +70,39 @@ def shared_path(*parts: str) -> Path:
             "set NEWSBRIEF_SHARED_DIR to point elsewhere)"
         )
     return path
+
+
+# ------------------------------------------------------------------ least-privilege evidence
+# Every AWS call a function makes in this session is recorded (tests/support/call_log.py);
+# tests marked after_workload judge the recordings once the integration and e2e suites ran.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{call_log.AFTER_WORKLOAD}: runs after the integration and e2e tests"
+    )
+    call_log.start()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    last = [item for item in items if item.get_closest_marker(call_log.AFTER_WORKLOAD)]
+    items[:] = [item for item in items if item not in last] + last
+    judges = {item.nodeid.split("::")[0] for item in last}
+    call_log.WORKLOAD.collected = {
+        item.nodeid for item in items if call_log.in_workload(item.nodeid, judges)
+    }
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    call_log.WORKLOAD.deselected.update(
+        item.nodeid for item in items if call_log.in_workload(item.nodeid, set())
+    )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.failed and report.nodeid in call_log.WORKLOAD.collected:
+        call_log.WORKLOAD.failed.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    call_log.finish()

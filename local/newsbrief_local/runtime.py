@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from . import aws_calls
 from .template import ACCOUNT_ID, FunctionSpec
 
 log = logging.getLogger("newsbrief_local")
@@ -101,13 +102,16 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _start_environment(environment: dict[str, str], module: str, attribute: str) -> None:
+def _start_environment(
+    environment: dict[str, str], module: str, attribute: str, function: str = ""
+) -> None:
     """Process initializer: the function's environment, then its handler import (cold start)."""
     global _HANDLER, _IMPORT_ERROR
     _die_with_parent()
     # Ctrl-C reaches the whole process group; the stack shuts its environments down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.update(environment)
+    aws_calls.install_from_env(function)
     try:
         _HANDLER = getattr(importlib.import_module(module), attribute)
     except Exception as exc:  # noqa: BLE001 - reported on every invoke, as Lambda does
@@ -147,8 +151,16 @@ def lambda_environment(spec: FunctionSpec, region: str) -> dict[str, str]:
     return env
 
 
+# What Lambda answers when a function's reserved concurrency is 0: it is never run.
+THROTTLED = {"errorType": "TooManyRequestsException", "errorMessage": "Rate Exceeded."}
+
+
 class FunctionRuntime:
-    """A pool of processes running one function; ``invoke`` is thread-safe and blocking."""
+    """A pool of processes running one function; ``invoke`` is thread-safe and blocking.
+
+    A ``concurrency`` of 0 (reserved concurrency 0 in the template) starts no process and
+    throttles every invocation, as Lambda does.
+    """
 
     def __init__(
         self,
@@ -163,18 +175,22 @@ class FunctionRuntime:
         self._env = {**lambda_environment(spec, region), **(extra_env or {})}
         self._pool = self._new_pool()
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self) -> ProcessPoolExecutor | None:
+        if self.concurrency == 0:
+            return None
         return ProcessPoolExecutor(
             max_workers=self.concurrency,
             # spawn: a fresh interpreter per environment, like Lambda; fork would copy the
             # stack's threads and moto's state into the function.
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_environment,
-            initargs=(self._env, self.spec.module, self.spec.attribute),
+            initargs=(self._env, self.spec.module, self.spec.attribute, self.spec.logical_id),
         )
 
     def warm(self) -> bool:
         """Start the environments now (cold starts before the first request); True if ready."""
+        if self._pool is None:
+            return True
         try:
             futures = [self._pool.submit(_ready) for _ in range(self.concurrency)]
             return all(f.result() for f in futures)
@@ -186,6 +202,8 @@ class FunctionRuntime:
     def invoke(self, event: Any) -> Invocation:
         """Invoke the handler with ``event`` and wait for it (at most the function's Timeout)."""
         spec = self.spec
+        if self._pool is None:
+            return Invocation(None, dict(THROTTLED))
         try:
             future: Future = self._pool.submit(
                 _run, event, spec.name, spec.memory, spec.timeout, self.region
@@ -214,4 +232,5 @@ class FunctionRuntime:
 
     def close(self) -> None:
         """Stop the environments (waits for the invocation in flight, if any)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

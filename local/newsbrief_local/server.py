@@ -153,7 +153,8 @@ class LocalStack:
 
         specs = self.stack.functions()
         for logical_id, spec in specs.items():
-            self.runtimes[logical_id] = FunctionRuntime(spec, self.concurrency, self.config.region)
+            concurrency = spec.local_concurrency(self.concurrency)
+            self.runtimes[logical_id] = FunctionRuntime(spec, concurrency, self.config.region)
         # Cold starts happen now, in parallel, not on the first request.
         with ThreadPoolExecutor(max_workers=max(1, len(self.runtimes))) as pool:
             warmed = pool.map(lambda r: r.warm(), self.runtimes.values())

@@ -4,6 +4,10 @@ The local stack and tests/integration both build their DynamoDB tables and SQS q
 template.yaml through this module, so the key schema, GSIs, queues and redrive policies can never
 drift from what SAM deploys. Only the slice of CloudFormation/SAM the project uses is understood;
 anything else fails loudly with :class:`TemplateError` rather than being silently ignored.
+
+Read but not emulated (nothing local to apply them to): encryption settings and KMS keys, log
+groups and their retention, deletion policies (see :meth:`Stack.deletion_policy`), IAM
+policies (see :meth:`Stack.policies`) and failure destinations.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ SAM_DEFAULT_TIMEOUT = 3
 SAM_DEFAULT_MEMORY = 128
 SQS_DEFAULT_BATCH_SIZE = 10
 
+# The transforms this loader knows: SAM's, and the language extensions, of which only
+# intrinsic functions in DeletionPolicy/UpdateReplacePolicy are supported.
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+_KNOWN_TRANSFORMS = {SAM_TRANSFORM, LANGUAGE_EXTENSIONS}
+_POLICY_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")
+_POLICY_VALUES = {"Delete", "Retain", "Snapshot", "RetainExceptOnCreate"}
 _TABLE_TYPES = {"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
 _QUEUE_TYPE = "AWS::SQS::Queue"
 _FUNCTION_TYPE = "AWS::Serverless::Function"
@@ -168,6 +179,14 @@ class FunctionSpec:
     timeout: float
     memory: int
     environment: dict[str, str]
+    # ReservedConcurrentExecutions: None shares the account's pool, 0 throttles every call.
+    reserved_concurrency: int | None = None
+
+    def local_concurrency(self, default: int) -> int:
+        """Processes to run locally: ``default``, capped by the reserved concurrency."""
+        if self.reserved_concurrency is None:
+            return default
+        return min(default, self.reserved_concurrency)
 
 
 # --------------------------------------------------------------------------- the stack
@@ -207,6 +226,7 @@ class Stack:
         self.region = region or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
         self._dynamodb = dynamodb
         self._sqs = sqs
+        self.transforms = _transforms(self.template)
         self._parameters = self._read_parameters(parameters or {})
         self._conditions: dict[str, bool] = {}
         # logical id -> {"Ref": ..., attribute: ...}
@@ -259,6 +279,25 @@ class Stack:
                 raise TemplateError(f"unknown condition {name}")
             self._conditions[name] = bool(self.resolve(spec))
         return self._conditions[name]
+
+    def deletion_policy(self, logical_id: str, attribute: str = "DeletionPolicy") -> str:
+        """What deleting the stack (or replacing the resource) does: Delete unless said.
+
+        ``attribute`` is ``DeletionPolicy`` or ``UpdateReplacePolicy``; an intrinsic function
+        there (a parameter, a condition) needs the language extensions transform, as in AWS.
+        """
+        if attribute not in _POLICY_ATTRIBUTES:
+            raise TemplateError(f"not a policy attribute: {attribute}")
+        raw = self.resources[logical_id].get(attribute, "Delete")
+        if isinstance(raw, dict) and LANGUAGE_EXTENSIONS not in self.transforms:
+            raise TemplateError(
+                f"{logical_id}.{attribute} uses an intrinsic function: that needs the "
+                f"{LANGUAGE_EXTENSIONS} transform"
+            )
+        value = self.resolve(raw)
+        if value not in _POLICY_VALUES:
+            raise TemplateError(f"{logical_id}.{attribute} is {value!r}, not a deletion policy")
+        return str(value)
 
     def exists(self, logical_id: str) -> bool:
         """True when the template has this resource and its Condition (if any) holds."""
@@ -508,6 +547,11 @@ class Stack:
         globals_ = (self.template.get("Globals") or {}).get("Function") or {}
         return _merge_globals(globals_, self.resources[logical_id].get("Properties") or {})
 
+    def function_property(self, logical_id: str, name: str, default: Any = None) -> Any:
+        """One property of a function (Globals merged), resolved; ``default`` when absent."""
+        value = self.resolve(self._function_props(logical_id).get(name, _NO_VALUE_REF))
+        return default if value is _NO_VALUE else value
+
     def function(self, logical_id: str) -> FunctionSpec:
         """The handler location, timeout and resolved environment of one function."""
         props = self._function_props(logical_id)
@@ -519,6 +563,7 @@ class Stack:
         package = ".".join(p for p in Path(code_uri).parts if p not in ("", "."))
         variables = (props.get("Environment") or {}).get("Variables") or {}
         environment = {k: _attr(v) for k, v in self.resolve(variables).items()}
+        reserved = self.function_property(logical_id, "ReservedConcurrentExecutions")
         return FunctionSpec(
             logical_id=logical_id,
             name=self.resolve(props.get("FunctionName")) or self._default_name(logical_id),
@@ -527,7 +572,39 @@ class Stack:
             timeout=float(self.resolve(props.get("Timeout", SAM_DEFAULT_TIMEOUT))),
             memory=int(self.resolve(props.get("MemorySize", SAM_DEFAULT_MEMORY))),
             environment=environment,
+            reserved_concurrency=None if reserved is None else int(reserved),
         )
+
+    def code_uris(self) -> dict[str, str]:
+        """Each function's code folder (``CodeUri``) by logical id; creates nothing."""
+        uris = {}
+        for lid in self._of_type(_FUNCTION_TYPE):
+            uri = self._function_props(lid).get("CodeUri")
+            if not isinstance(uri, str):
+                raise TemplateError(f"{lid}: needs a local CodeUri")
+            uris[lid] = uri
+        return uris
+
+    def policy_statements(self, logical_id: str) -> list[dict[str, Any]]:
+        """The IAM statements a function's ``Policies`` grant, intrinsics resolved.
+
+        Only inline policy documents can be read: a managed policy or a SAM policy template
+        (``DynamoDBCrudPolicy``...) grants whatever its maintainers put in it, so it raises
+        :class:`TemplateError` instead of being guessed at.
+        """
+        raw = self._function_props(logical_id).get("Policies") or []
+        policies = self.resolve([raw] if isinstance(raw, str | dict) else raw)
+        statements: list[dict[str, Any]] = []
+        for policy in policies:
+            if not isinstance(policy, dict) or "Statement" not in policy:
+                name = policy if isinstance(policy, str) else next(iter(policy), "?")
+                raise TemplateError(
+                    f"{logical_id}: policy {name} is not an inline statement list; write the "
+                    "exact actions and resources instead"
+                )
+            body = policy["Statement"]
+            statements.extend(body if isinstance(body, list) else [body])
+        return statements
 
     def functions(self) -> dict[str, FunctionSpec]:
         """Every function of the template by logical id."""
@@ -631,6 +708,17 @@ class _NoValue:
 
 
 _NO_VALUE = _NoValue()
+_NO_VALUE_REF = {"Ref": "AWS::NoValue"}
+
+
+def _transforms(template: Mapping[str, Any]) -> list[str]:
+    """The template's transforms, refusing any this loader would silently misread."""
+    raw = template.get("Transform") or []
+    names = [raw] if isinstance(raw, str) else list(raw)
+    unknown = [n for n in names if n not in _KNOWN_TRANSFORMS]
+    if unknown:
+        raise TemplateError(f"unsupported transform(s): {', '.join(map(str, unknown))}")
+    return names
 
 
 def _attr(value: Any) -> str:

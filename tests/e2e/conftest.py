@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,9 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from newsbrief_local.aws_calls import RECORD_DIR_ENV
 from newsbrief_local.launcher import StackDidNotStart, StackProcess, start_stack_process
 
 from tests.conftest import REPO_ROOT
+from tests.support import call_log
 
 PAGES = REPO_ROOT / "tests" / "fixtures" / "local_stack"
 API_KEY = "e2e-test-key"
@@ -56,6 +60,7 @@ class RunningStack:
     moto_endpoint: str
     process: StackProcess
     output: list[str] = field(default_factory=list)
+    calls: Path | None = None  # where its functions record their AWS calls
 
     def request(
         self,
@@ -106,22 +111,29 @@ class RunningStack:
 
 
 def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> Any:
-    """Start ``python -m newsbrief_local`` on a free port; returns a RunningStack."""
+    """Start ``python -m newsbrief_local`` on a free port; returns a RunningStack.
+
+    Its functions record the AWS calls they make (the least-privilege evidence).
+    """
+    calls = Path(tempfile.mkdtemp(prefix="newsbrief-calls-"))
     try:
         child = start_stack_process(
             ["--quiet", "--speedup", str(SPEEDUP), "--concurrency", str(CONCURRENCY)]
             + (extra_args or []),
-            env=env,
+            env={**(env or {}), RECORD_DIR_ENV: str(calls)},
             api_key=API_KEY,
         )
     except StackDidNotStart as exc:
         pytest.fail(str(exc))
-    return RunningStack(child.url, API_KEY, child.moto_endpoint, child, child.output)
+    return RunningStack(child.url, API_KEY, child.moto_endpoint, child, child.output, calls)
 
 
 def stop_stack(stack: RunningStack) -> None:
-    """Stop the subprocess (SIGTERM, then SIGKILL if it hangs)."""
+    """Stop the subprocess (SIGTERM, then SIGKILL if it hangs) and keep what it recorded."""
     stack.process.stop()
+    if stack.calls is not None:
+        call_log.collect_stack_folder(stack.calls)
+        shutil.rmtree(stack.calls, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,3 +169,136 @@ def test_the_repository_template_deploys(aws: None) -> None:
     assert resources.queue_url in resources.queue_urls.values()
     for spec in resources.stack.functions().values():
         assert spec.environment["TABLE_NAME"] == resources.table_name
+
+
+PLATFORM = """
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+Parameters:
+  Keep: {Type: String, Default: Retain, AllowedValues: [Retain, Delete]}
+  Reserved: {Type: Number, Default: -1}
+  Key: {Type: String, Default: ""}
+Conditions:
+  Reserves: !Not [!Equals [!Ref Reserved, "-1"]]
+  HasKey: !Not [!Equals [!Ref Key, ""]]
+Globals:
+  Function:
+    KmsKeyArn: !If [HasKey, !Ref Key, !Ref AWS::NoValue]
+Resources:
+  Items:
+    Type: AWS::DynamoDB::Table
+    DeletionPolicy: !Ref Keep
+    UpdateReplacePolicy: !Ref Keep
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: !If [HasKey, !Ref Key, !Ref AWS::NoValue]
+  Work:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !If [HasKey, !Ref Key, !Ref AWS::NoValue]
+      SqsManagedSseEnabled: !If [HasKey, !Ref AWS::NoValue, true]
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: functions/thing/
+      Handler: app.handler
+      ReservedConcurrentExecutions: !If [Reserves, !Ref Reserved, !Ref AWS::NoValue]
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: [dynamodb:GetItem]
+              Resource: !GetAtt Items.Arn
+            - Effect: Allow
+              Action: dynamodb:Query
+              Resource: !Sub "${Items.Arn}/index/ByName"
+        - !If
+          - HasKey
+          - Statement: {Effect: Allow, Action: kms:Decrypt, Resource: !Ref Key}
+          - !Ref AWS::NoValue
+"""
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> dict:
+    path = tmp_path / "platform.yaml"
+    path.write_text(PLATFORM, encoding="utf-8")
+    return load_template(path)
+
+
+def test_deletion_policies_may_come_from_parameters_with_the_language_extensions(
+    aws: None, platform: dict
+) -> None:
+    assert Stack(platform).deletion_policy("Items") == "Retain"
+    throwaway = Stack(platform, parameters={"Keep": "Delete"})
+    assert throwaway.deletion_policy("Items", "UpdateReplacePolicy") == "Delete"
+    assert throwaway.deletion_policy("Work") == "Delete"  # CloudFormation's default
+    without = {**platform, "Transform": "AWS::Serverless-2016-10-31"}
+    with pytest.raises(TemplateError, match="LanguageExtensions"):
+        Stack(without).deletion_policy("Items")
+
+
+def test_unknown_transforms_are_refused(platform: dict) -> None:
+    with pytest.raises(TemplateError, match="unsupported transform"):
+        Stack({**platform, "Transform": ["AWS::Include"]})
+
+
+def test_kms_options_deploy_locally_with_and_without_a_key(aws: None, platform: dict) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    for parameters, expected in (({}, None), ({"Key": key}, key)):
+        stack = Stack(platform, stack_name=f"k{len(parameters)}", parameters=parameters).deploy()
+        assert stack.function_property("Fn", "KmsKeyArn") == expected
+        assert stack.queue_url("Work")  # encryption settings are read, not emulated
+
+
+def test_reserved_concurrency_caps_the_local_processes(aws: None, platform: dict) -> None:
+    assert Stack(platform).function("Fn").reserved_concurrency is None
+    assert Stack(platform).function("Fn").local_concurrency(2) == 2
+    capped = Stack(platform, parameters={"Reserved": "1"}).function("Fn")
+    assert capped.reserved_concurrency == 1 and capped.local_concurrency(2) == 1
+    off = Stack(platform, parameters={"Reserved": "0"}).function("Fn")
+    assert off.local_concurrency(2) == 0
+
+
+def test_a_function_with_no_concurrency_is_throttled_without_running(aws: None, platform) -> None:
+    from newsbrief_local.runtime import THROTTLED, FunctionRuntime
+
+    spec = Stack(platform, parameters={"Reserved": "0"}).function("Fn")
+    runtime = FunctionRuntime(spec, spec.local_concurrency(2), "us-east-1")
+    assert runtime.warm()
+    result = runtime.invoke({"anything": 1})
+    assert not result.ok and result.error == THROTTLED
+    runtime.close()
+
+
+def test_policy_statements_are_resolved_and_conditional_ones_drop_out(
+    aws: None, platform: dict
+) -> None:
+    stack = Stack(platform, stack_name="p")
+    statements = stack.policy_statements("Fn")
+    assert [s["Action"] for s in statements] == [["dynamodb:GetItem"], "dynamodb:Query"]
+    table_arn = stack.get_att("Items", "Arn")
+    assert statements[0]["Resource"] == table_arn
+    assert statements[1]["Resource"] == f"{table_arn}/index/ByName"
+    key = "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    with_key = Stack(platform, stack_name="q", parameters={"Key": key}).policy_statements("Fn")
+    assert with_key[-1] == {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}
+
+
+def test_policies_that_cannot_be_read_exactly_are_refused(aws: None, platform: dict) -> None:
+    crud = copy.deepcopy(platform)
+    crud["Resources"]["Fn"]["Properties"]["Policies"] = [{"DynamoDBCrudPolicy": {"TableName": "t"}}]
+    with pytest.raises(TemplateError, match="DynamoDBCrudPolicy is not an inline"):
+        Stack(crud).policy_statements("Fn")
+    managed = copy.deepcopy(platform)
+    managed["Resources"]["Fn"]["Properties"]["Policies"] = "AmazonDynamoDBFullAccess"
+    with pytest.raises(TemplateError, match="AmazonDynamoDBFullAccess"):
+        Stack(managed).policy_statements("Fn")
+
+
+def test_code_uris_name_each_function_folder(platform: dict) -> None:
+    assert Stack(platform).code_uris() == {"Fn": "functions/thing/"}
