@@ -118,20 +118,29 @@ def function_dirs(code_uris: Mapping[str, str]) -> dict[Path, str]:
 
 
 def caller_in_stack(dirs: Mapping[Path, str]) -> Callable[[], str | None]:
-    """Attribute a call to the function whose handler file is on the current thread's stack."""
+    """Attribute a call to the function whose handler file is on a stack of this process.
+
+    The calling thread's stack first; a call from a worker thread (the scheduler polls feeds
+    on a thread pool) belongs to the one handler another thread is running, if exactly one is.
+    """
     by_file: dict[str, str | None] = {}
 
-    def attribute() -> str | None:
-        frame = sys._getframe(1)
+    def in_frames(frame: Any) -> str | None:
         while frame is not None:
             name = frame.f_code.co_filename
             if name not in by_file:
-                parent = Path(name).resolve().parent
-                by_file[name] = dirs.get(parent)
+                by_file[name] = dirs.get(Path(name).resolve().parent)
             if by_file[name] is not None:
                 return by_file[name]
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
         return None
+
+    def attribute() -> str | None:
+        found = in_frames(sys._getframe(1))
+        if found is not None:
+            return found
+        running = {in_frames(f) for f in sys._current_frames().values()} - {None}
+        return running.pop() if len(running) == 1 else None
 
     return attribute
 
