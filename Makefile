@@ -104,6 +104,16 @@ openapi: install
 coldstart: install
 	$(PY) benchmarks/coldstart.py
 
+# The end-to-end suite against a deployment (the stack outputs ApiUrl and ApiKeyId give both):
+# read-only, unless SMOKE_PAGES names where tests/fixtures/smoke is published (then it also
+# writes briefs of those pages, each run under its own ?smoke-run= query).
+smoke: install
+	@if [ -z "$(API_URL)" ] || [ -z "$(API_KEY)" ]; then \
+		echo "usage: make smoke API_URL=https://.../v1 API_KEY=... [SMOKE_PAGES=https://.../]" >&2; \
+		exit 2; fi
+	NEWSBRIEF_SMOKE_URL="$(API_URL)" NEWSBRIEF_SMOKE_KEY="$(API_KEY)" \
+		NEWSBRIEF_SMOKE_PAGES="$(SMOKE_PAGES)" $(PY) -m pytest tests/e2e -p no:cacheprovider
+
 # Needs AWS credentials: sam deploy --config-env dev|prod (samconfig.toml).
 deploy: build
 	$(SAM) deploy --config-env $(ENV)

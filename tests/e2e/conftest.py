@@ -1,13 +1,23 @@
-"""Start the local stack in a subprocess (as `make run` does) and talk HTTP to it."""
+"""The end-to-end suite's targets: the local stack (as `make run` starts it) or a deployment.
+
+By default each module starts the local stack in a subprocess and talks HTTP to it. With
+``NEWSBRIEF_SMOKE_URL`` and ``NEWSBRIEF_SMOKE_KEY`` set (``make smoke API_URL=... API_KEY=...``)
+the same tests speak to that deployment instead: read-only, unless ``NEWSBRIEF_SMOKE_PAGES``
+names where tests/fixtures/smoke is published, in which case the tests marked ``writes``
+brief those pages too (each run under its own query string: ``?smoke-run=<id>``). Tests that
+need the local stack's insides (its queues, its moto server, pages on loopback) skip there.
+"""
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +30,33 @@ from newsbrief_local.launcher import StackDidNotStart, StackProcess, start_stack
 
 from tests.conftest import REPO_ROOT
 from tests.support import call_log
+from tests.support.loopback import LoopbackServer, Response
 
 PAGES = REPO_ROOT / "tests" / "fixtures" / "local_stack"
+# Pages a smoke run may brief on a deployment (published by the operator, see README).
+SMOKE_PAGES = REPO_ROOT / "tests" / "fixtures" / "smoke"
 API_KEY = "e2e-test-key"
 # The template's 1080 s visibility timeout becomes 1.5 s: failed messages retry promptly.
 SPEEDUP = 720
 # One process per function: the tests send one request at a time, and every extra process is a
 # cold start on a shared two-core machine (benchmarks/load.py exercises concurrency).
 CONCURRENCY = 1
+SMOKE_URL_ENV = "NEWSBRIEF_SMOKE_URL"
+SMOKE_KEY_ENV = "NEWSBRIEF_SMOKE_KEY"
+SMOKE_PAGES_ENV = "NEWSBRIEF_SMOKE_PAGES"
+
+
+def smoke_target() -> tuple[str, str] | None:
+    """``(base URL, API key)`` of the deployment to test, ``None`` for the local stack."""
+    url = os.environ.get(SMOKE_URL_ENV, "").strip()
+    if not url:
+        return None
+    key = os.environ.get(SMOKE_KEY_ENV, "").strip()
+    if not key:
+        raise pytest.UsageError(f"{SMOKE_URL_ENV} is set but {SMOKE_KEY_ENV} is not")
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise pytest.UsageError(f"{SMOKE_URL_ENV} must be an http(s) URL, got {url!r}")
+    return url.rstrip("/"), key
 
 
 @dataclass
@@ -52,15 +81,16 @@ class Reply:
 
 
 @dataclass
-class RunningStack:
-    """A local stack subprocess: its URL, key and moto endpoint, and an HTTP helper."""
+class ApiTarget:
+    """An API to test: its base URL (the stage path included) and its key."""
 
     url: str
     api_key: str
-    moto_endpoint: str
-    process: StackProcess
-    output: list[str] = field(default_factory=list)
-    calls: Path | None = None  # where its functions record their AWS calls
+
+    @property
+    def deployed(self) -> bool:
+        """Whether this is a deployment rather than the local stack."""
+        return not isinstance(self, RunningStack)
 
     def request(
         self,
@@ -71,9 +101,12 @@ class RunningStack:
         headers: dict[str, str] | None = None,
         timeout: float = 60,
     ) -> Reply:
-        """Send one request; ``key="default"`` sends the stack's API key, None sends none."""
+        """Send one request; ``key="default"`` sends the target's API key, None sends none."""
         parts = urlsplit(self.url)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        connection = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = connection(parts.hostname, parts.port, timeout=timeout)
         hdrs = dict(headers or {})
         if key is not None:
             hdrs["x-api-key"] = self.api_key if key == "default" else key
@@ -82,7 +115,7 @@ class RunningStack:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
             hdrs.setdefault("Content-Type", "application/json")
         try:
-            conn.request(method, path, body=data, headers=hdrs)
+            conn.request(method, parts.path.rstrip("/") + path, body=data, headers=hdrs)
             resp = conn.getresponse()
             return Reply(resp.status, dict(resp.getheaders()), resp.read())
         finally:
@@ -93,9 +126,19 @@ class RunningStack:
         deadline = time.monotonic() + timeout
         reply = self.request("GET", path)
         while reply.status != status and time.monotonic() < deadline:
-            time.sleep(0.3)
+            time.sleep(0.3 if not self.deployed else 2.0)
             reply = self.request("GET", path)
         return reply
+
+
+@dataclass
+class RunningStack(ApiTarget):
+    """A local stack subprocess: its URL, key and moto endpoint, and an HTTP helper."""
+
+    moto_endpoint: str = ""
+    process: StackProcess | None = None
+    output: list[str] = field(default_factory=list)
+    calls: Path | None = None  # where its functions record their AWS calls
 
     def sqs(self) -> Any:
         """A boto3 SQS client on the stack's moto server (to look at queues as an operator)."""
@@ -113,8 +156,11 @@ class RunningStack:
 def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> Any:
     """Start ``python -m newsbrief_local`` on a free port; returns a RunningStack.
 
-    Its functions record the AWS calls they make (the least-privilege evidence).
+    Its functions record the AWS calls they make (the least-privilege evidence). Skips the
+    calling test when the suite targets a deployment.
     """
+    if smoke_target() is not None:
+        pytest.skip("needs the local stack (its queues, its moto server or pages on loopback)")
     calls = Path(tempfile.mkdtemp(prefix="newsbrief-calls-"))
     try:
         child = start_stack_process(
@@ -130,6 +176,7 @@ def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None 
 
 def stop_stack(stack: RunningStack) -> None:
     """Stop the subprocess (SIGTERM, then SIGKILL if it hangs) and keep what it recorded."""
+    assert stack.process is not None
     stack.process.stop()
     if stack.calls is not None:
         call_log.collect_stack_folder(stack.calls)
@@ -142,6 +189,45 @@ def stack() -> Iterator[RunningStack]:
     running = start_stack()
     yield running
     stop_stack(running)
+
+
+@pytest.fixture(scope="module")
+def api(request: pytest.FixtureRequest) -> ApiTarget:
+    """What the suite tests: the deployment named by the environment, or the local stack."""
+    target = smoke_target()
+    if target is None:
+        return request.getfixturevalue("stack")
+    return ApiTarget(*target)
+
+
+@dataclass
+class SmokePages:
+    """The smoke pages as the target fetches them; each run's URLs are its own briefs."""
+
+    base: str
+    run: str = field(default_factory=lambda: time.strftime("%Y%m%d%H%M%S-") + uuid.uuid4().hex[:6])
+
+    def url(self, name: str) -> str:
+        """The URL of one page of tests/fixtures/smoke for this run."""
+        return f"{self.base}{name}?smoke-run={self.run}"
+
+
+@pytest.fixture(scope="module")
+def smoke_pages(api: ApiTarget) -> Iterator[SmokePages]:
+    """tests/fixtures/smoke, served on loopback to the local stack or published by the
+    operator for a deployment; tests that write skip on a deployment without them."""
+    if api.deployed:
+        base = os.environ.get(SMOKE_PAGES_ENV, "").strip()
+        if not base:
+            pytest.skip(f"writes: read-only unless {SMOKE_PAGES_ENV} names the published pages")
+        yield SmokePages(base if base.endswith("/") else base + "/")
+        return
+    server = LoopbackServer()
+    for path in SMOKE_PAGES.glob("*.html"):
+        server.add(f"/smoke/{path.name}", Response(path.read_bytes()))
+    server.start()
+    yield SmokePages(server.url("/smoke/"))
+    server.stop()
 
 
 def page(name: str) -> bytes:
