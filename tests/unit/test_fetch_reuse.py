@@ -193,3 +193,25 @@ def test_policies_never_share_a_connection(site: Site, settings) -> None:
     other = dataclasses.replace(settings, allowed_ports=frozenset({80, 443, site.server.port}))
     fetch_page(url, other)
     assert site.connections() == 2
+
+
+def test_only_the_most_recently_used_origins_keep_a_connection(
+    site: Site, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsbrief import fetch
+
+    monkeypatch.setattr(fetch, "KEPT_ORIGINS", 2)
+    other = LoopbackServer().start()  # a third origin: another port
+    try:
+        other_site = Site(other)
+        origins = [site.page("/story")]
+        origins.append(origins[0].replace("127.0.0.1", "localhost"))
+        origins.append(other_site.page("/story"))
+        for origin in origins:
+            fetch_page(origin, settings)
+        fetch_page(origins[2], settings)  # still kept: no new connection
+        fetch_page(origins[0], settings)  # dropped when the third origin came: a new one
+    finally:
+        other.stop()
+    assert other_site.connections() == 1
+    assert site.connections() == 3

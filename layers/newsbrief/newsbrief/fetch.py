@@ -19,13 +19,13 @@ import socket
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from email.message import Message
 from typing import TypeVar
 from urllib.parse import SplitResult, quote, urljoin, urlunsplit
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
-from urllib3._collections import RecentlyUsedContainer
 from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
     ConnectTimeoutError,
@@ -259,9 +259,7 @@ class _Connections(threading.local):
     """Per thread: the pools by origin and policy, and the deadline of the fetch in progress."""
 
     def __init__(self) -> None:
-        self.pools: RecentlyUsedContainer[tuple, _KeptAlive] = RecentlyUsedContainer(
-            KEPT_ORIGINS, dispose_func=lambda pool: pool.close()
-        )
+        self.pools: OrderedDict[tuple, _KeptAlive] = OrderedDict()  # least recently used first
         self.deadline: _Deadline | None = None
 
 
@@ -279,19 +277,23 @@ def _pool(parts: SplitResult, policy: Policy) -> _KeptAlive:
     assert parts.hostname is not None  # check_url guarantees a host
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     key = (parts.scheme, parts.hostname, port, policy)
-    pool = _CONNECTIONS.pools.get(key)
+    pools = _CONNECTIONS.pools
+    pool = pools.pop(key, None)
     if pool is None:
         pool_cls = _HTTPSPool if parts.scheme == "https" else _HTTPPool
         pool = pool_cls(
             parts.hostname, port, maxsize=1, retries=False, policy=policy, on_connect=_connected
         )
-        _CONNECTIONS.pools[key] = pool
+    pools[key] = pool  # now the most recently used
+    while len(pools) > KEPT_ORIGINS:
+        pools.popitem(last=False)[1].close()  # type: ignore[attr-defined]
     return pool
 
 
 def close_connections() -> None:
     """Close this thread's kept-alive connections."""
-    _CONNECTIONS.pools.clear()
+    while _CONNECTIONS.pools:
+        _CONNECTIONS.pools.popitem()[1].close()  # type: ignore[attr-defined]
 
 
 class _BoundedInflater:
