@@ -71,7 +71,10 @@ def _grants(stack: Stack, function: str) -> list[tuple[str, str]]:
 
 def _workload_calls(tmp_path: Path) -> set[AwsCall]:
     """The calls recorded by this session, or by a recording run of the workload."""
-    if call_log.WORKLOAD.collected and call_log.WORKLOAD.complete():
+    workload = call_log.WORKLOAD
+    if workload.failed:
+        pytest.fail("incomplete evidence, workload tests failed: " + ", ".join(workload.failed))
+    if workload.collected and workload.complete():
         return set(call_log.CALLS)
     out = tmp_path / "calls.jsonl"
     run = subprocess.run(
