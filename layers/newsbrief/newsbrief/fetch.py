@@ -22,7 +22,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from email.message import Message
-from typing import TypeVar
+from typing import TypeVar, cast
 from urllib.parse import SplitResult, quote, urljoin, urlunsplit
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
@@ -221,25 +221,25 @@ class _Deadline:
         self._timer.cancel()
 
 
-class _KeptAlive:
-    """Mixin for urllib3 pools: a kept-alive connection is vetted again before each reuse.
+class _KeptAlive(HTTPConnectionPool):
+    """Base of both urllib3 pools here: a kept-alive connection is vetted again before each reuse.
 
     A new connection is vetted where it connects (netguard); a reused one was, but for an
     earlier request: its peer address is checked again against the policy of this request, and
     its socket joins this fetch's deadline, as a new one would.
     """
 
-    port: int
-    conn_kw: dict
     reused = False  # whether the last connection handed out was a kept-alive one
 
     def _get_conn(self, timeout: float | None = None) -> HTTPConnection:
-        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        # ConnectionCls is one of the guarded HTTPConnection classes, not just the protocol.
+        conn = cast(HTTPConnection, super()._get_conn(timeout))
         sock = conn.sock
         self.reused = sock is not None
         if sock is not None:
             try:
-                check_address(str(sock.getpeername()[0]), self.port, self.conn_kw["policy"])
+                port = self.port or DEFAULT_PORTS[self.scheme]
+                check_address(str(sock.getpeername()[0]), port, self.conn_kw["policy"])
             except Exception:
                 conn.close()
                 raise
@@ -259,7 +259,8 @@ class _Connections(threading.local):
     """Per thread: the pools by origin and policy, and the deadline of the fetch in progress."""
 
     def __init__(self) -> None:
-        self.pools: OrderedDict[tuple, _KeptAlive] = OrderedDict()  # least recently used first
+        # Keyed by (scheme, host, port, policy); least recently used first.
+        self.pools: OrderedDict[tuple[str, str, int, Policy], _KeptAlive] = OrderedDict()
         self.deadline: _Deadline | None = None
 
 
@@ -286,14 +287,14 @@ def _pool(parts: SplitResult, policy: Policy) -> _KeptAlive:
         )
     pools[key] = pool  # now the most recently used
     while len(pools) > KEPT_ORIGINS:
-        pools.popitem(last=False)[1].close()  # type: ignore[attr-defined]
+        pools.popitem(last=False)[1].close()
     return pool
 
 
 def close_connections() -> None:
     """Close this thread's kept-alive connections."""
     while _CONNECTIONS.pools:
-        _CONNECTIONS.pools.popitem()[1].close()  # type: ignore[attr-defined]
+        _CONNECTIONS.pools.popitem()[1].close()
 
 
 class _BoundedInflater:
@@ -422,7 +423,7 @@ def _open(
     }
 
     def send() -> BaseHTTPResponse:
-        return pool.urlopen(  # type: ignore[attr-defined]
+        return pool.urlopen(
             "GET",
             _request_target(parts),
             headers=headers,

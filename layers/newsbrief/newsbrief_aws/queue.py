@@ -45,7 +45,7 @@ class BriefQueue:
         an entry SQS refuses as malformed (a sender fault) is not retried.
         """
         for start in range(0, len(jobs), SQS_BATCH):
-            entries = [
+            entries: list[dict[str, Any]] = [
                 {"Id": str(i), "MessageBody": job.model_dump_json()}
                 for i, job in enumerate(jobs[start : start + SQS_BATCH])
             ]
