@@ -14,7 +14,7 @@ import pytest
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
-from tests.integration.conftest import LambdaContext, api_event, load_event
+from tests.integration.conftest import api_event, lambda_context, load_event
 from tests.support.loopback import LoopbackServer, Response
 
 PAST = "2000-01-01T00:00:00+00:00"
@@ -50,15 +50,10 @@ def _queue_back(aws) -> None:
     assert url["QueueUrl"] == aws.queue_url
 
 
-class SchedulerContext(LambdaContext):
-    def get_remaining_time_in_millis(self) -> int:
-        return 300_000
-
-
 def _tick() -> dict:
     from functions.scheduler.app import handler
 
-    return handler(load_event("scheduler"), SchedulerContext())
+    return handler(load_event("scheduler"), lambda_context(300))
 
 
 def test_a_new_feed_polled_while_the_queue_is_down_leaves_no_claim(call_api, site, aws):
