@@ -9,7 +9,14 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from newsbrief_aws import api_articles, api_feeds, api_protocol, api_system, snapstart
+from newsbrief_aws import (
+    api_articles,
+    api_entities,
+    api_feeds,
+    api_protocol,
+    api_system,
+    snapstart,
+)
 from newsbrief_aws.api_docs import install_docs
 from newsbrief_aws.error_responses import install_error_handlers
 
@@ -37,6 +44,7 @@ app.configure_openapi(
 install_error_handlers(app, logger)
 app.include_router(api_system.router)
 app.include_router(api_articles.router)
+app.include_router(api_entities.router)
 app.include_router(api_feeds.router)
 install_docs(app)
 # SnapStart (published versions): the briefing path is loaded into the snapshot, while cold

@@ -44,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--concurrency", type=int, help="processes per function")
     parser.add_argument("--speedup", type=float, help="divide schedule periods and retry delays")
+    parser.add_argument(
+        "--events-log", type=Path, help="where events are written (default: .local/events.jsonl)"
+    )
+    parser.add_argument("--events-url", help="also POST every event to this loopback URL")
     parser.add_argument("--quiet", action="store_true", help="no access log")
     parser.add_argument(
         "--state-dir",
@@ -75,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         speedup=args.speedup,
         state_dir=None if args.in_memory else args.state_dir,
         fresh=args.fresh,
+        events_log=args.events_log,
+        events_url=args.events_url,
     )
     stopping = threading.Event()
     # Explicit handlers: Ctrl-C and SIGTERM both mean "stop cleanly", also while starting, and

@@ -72,9 +72,15 @@ class AtomicDynamoDB:
 class MotoServer:
     """moto's backends over HTTP on a background thread (loopback only, any free port)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        middleware: Callable[[WsgiApp], WsgiApp] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
+        self.middleware = middleware  # wraps moto's app (the local stack's event log)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._changes: ChangeCounter | None = None
@@ -88,9 +94,10 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
-        self._changes = ChangeCounter(
-            AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
-        )
+        app: WsgiApp = AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
+        if self.middleware is not None:
+            app = self.middleware(app)
+        self._changes = ChangeCounter(app)
         self._server = make_server(
             self.host, self.port, self._changes, threaded=True, request_handler=MotoRequestHandler
         )

@@ -16,9 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsbrief.settings import env_number
 
+from .event_log import DEFAULT_EVENT_LOG, EventLog
 from .gateway import Gateway, make_server
 from .persistence import StatePersistence
 from .runtime import FunctionRuntime, Invocation
@@ -70,6 +72,8 @@ class LocalStackConfig:
     # Where tables and queues are saved across restarts (None: in memory only, as in tests).
     state_dir: Path | None = None
     fresh: bool = False  # discard the saved state and start from a clean slate
+    events_log: Path | None = None  # None: NEWSBRIEF_LOCAL_EVENTS_LOG or .local/events.jsonl
+    events_url: str | None = None  # None: NEWSBRIEF_LOCAL_EVENTS_URL, else events are not POSTed
 
 
 class LocalStack:
@@ -88,6 +92,16 @@ class LocalStack:
         self.speedup = self.config.speedup or env_number(
             os.environ, "NEWSBRIEF_LOCAL_SPEEDUP", 1.0
         )
+        self.events_log = Path(
+            self.config.events_log
+            or os.environ.get("NEWSBRIEF_LOCAL_EVENTS_LOG", "").strip()
+            or DEFAULT_EVENT_LOG
+        )
+        self.events_url = (
+            self.config.events_url or os.environ.get("NEWSBRIEF_LOCAL_EVENTS_URL", "").strip()
+        ) or None
+        if self.events_url:
+            _check_loopback(urlsplit(self.events_url).hostname or "")
         self.stack: Stack | None = None
         self.runtimes: dict[str, FunctionRuntime] = {}
         self.gateway: Gateway | None = None
@@ -129,7 +143,19 @@ class LocalStack:
         from .moto_server import MotoServer
 
         template = load_template(self.config.template)  # fail on a bad template before moto
-        self._moto = MotoServer("127.0.0.1", 0)
+        self._moto = MotoServer(
+            "127.0.0.1",
+            0,
+            # The event log lives as long as the saved state: kept across restarts, emptied
+            # with --fresh, and per run when nothing is saved.
+            middleware=lambda app: EventLog(
+                app,
+                self.events_log,
+                self.events_url,
+                self.config.region,
+                append=self.config.state_dir is not None and not self.config.fresh,
+            ),
+        )
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.moto_endpoint = f"http://{host}:{port}"
@@ -141,6 +167,7 @@ class LocalStack:
             template,
             dynamodb=dynamodb,
             sqs=self.sqs,
+            eventbridge=session.client("events", endpoint_url=self.moto_endpoint),
             stack_name=self.config.stack_name,
             region=self.config.region,
             parameters=self.config.parameters,
@@ -295,6 +322,12 @@ class LocalStack:
         for source in self.stack.sqs_sources():
             queue = self.stack.queue_urls_by_arn.get(source.queue_arn, source.queue_arn)
             lines.append(f"  SQS    {queue} -> {source.function} (batch {source.batch_size})")
+        for logical_id, resource in self.stack.resources.items():
+            if resource.get("Type") == "AWS::Events::EventBus" and self.stack.exists(logical_id):
+                target = str(self.events_log)
+                if self.events_url:
+                    target += f" and {self.events_url}"
+                lines.append(f"  events {self.stack.ref(logical_id)} -> {target}")
         for timer in self.timers:
             lines.append(
                 f"  every  {timer.source.expression} -> {timer.source.function}"

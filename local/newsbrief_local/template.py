@@ -44,6 +44,7 @@ _POLICY_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")
 _POLICY_VALUES = {"Delete", "Retain", "Snapshot", "RetainExceptOnCreate"}
 _TABLE_TYPES = {"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
 _QUEUE_TYPE = "AWS::SQS::Queue"
+_BUS_TYPE = "AWS::Events::EventBus"
 _FUNCTION_TYPE = "AWS::Serverless::Function"
 _API_TYPE = "AWS::Serverless::Api"
 # create_table accepts these properties exactly as CloudFormation spells them.
@@ -216,6 +217,7 @@ class Stack:
         *,
         dynamodb: Any = None,
         sqs: Any = None,
+        eventbridge: Any = None,
         stack_name: str = DEFAULT_STACK_NAME,
         region: str | None = None,
         parameters: Mapping[str, str] | None = None,
@@ -227,6 +229,7 @@ class Stack:
         self._dynamodb = dynamodb
         self._sqs = sqs
         self.transforms = _transforms(self.template)
+        self._eventbridge = eventbridge
         self._parameters = self._read_parameters(parameters or {})
         self._conditions: dict[str, bool] = {}
         # logical id -> {"Ref": ..., attribute: ...}
@@ -253,6 +256,15 @@ class Stack:
 
             self._sqs = boto3.client("sqs", region_name=self.region)
         return self._sqs
+
+    @property
+    def eventbridge(self) -> Any:
+        """The EventBridge client (a default one built on first use)."""
+        if self._eventbridge is None:
+            import boto3
+
+            self._eventbridge = boto3.client("events", region_name=self.region)
+        return self._eventbridge
 
     # ---------------------------------------------------------------- parameters, conditions
 
@@ -427,6 +439,8 @@ class Stack:
                 attrs = self._create_table(logical_id, resource)
             elif kind == _QUEUE_TYPE:
                 attrs = self._create_queue(logical_id, resource)
+            elif kind == _BUS_TYPE:
+                attrs = self._create_bus(logical_id, resource)
             else:
                 attrs = self._placeholder(logical_id, kind)
         finally:
@@ -511,10 +525,17 @@ class Stack:
         self.queue_urls_by_arn[arn] = url
         return {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
 
+    def _create_bus(self, logical_id: str, resource: Mapping[str, Any]) -> dict[str, Any]:
+        props = self.resolve(resource.get("Properties") or {})
+        name = props.get("Name") or self._default_name(logical_id)
+        arn = self.eventbridge.create_event_bus(Name=name)["EventBusArn"]
+        return {"Ref": name, "Arn": arn, "Name": name}
+
     def deploy(self) -> Stack:
-        """Create every table and queue of the template; returns ``self``."""
+        """Create every table, queue and event bus of the template; returns ``self``."""
+        kinds = _TABLE_TYPES | {_QUEUE_TYPE, _BUS_TYPE}
         for logical_id, resource in self.resources.items():
-            if resource.get("Type") in _TABLE_TYPES | {_QUEUE_TYPE} and self.exists(logical_id):
+            if resource.get("Type") in kinds and self.exists(logical_id):
                 self._attributes(logical_id)
         return self
 

@@ -15,10 +15,11 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from newsbrief.brief_schema import Brief
 from newsbrief.errors import TooLarge
-from newsbrief.models import DEFAULT_ALGORITHM, Algorithm
+from newsbrief.models import DEFAULT_ALGORITHM, Algorithm, EntityType
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
+from newsbrief_aws.entity_index import MAX_ENTITY_CHARS, MAX_INSTANT_CHARS
 from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
 
 from . import bootstrap
@@ -29,6 +30,7 @@ from .api_read import (
     MAX_CURSOR_CHARS,
     MAX_SOURCE_CHARS,
     SOURCE_PATTERN,
+    entity_filters,
 )
 from .briefing import ensure_brief, url_key
 from .error_responses import declare_errors, describe_pattern
@@ -222,6 +224,7 @@ def create_articles(
         refresh=request.refresh,
         settings=bootstrap.fetch_settings(),
         algorithm=request.algorithm,
+        events=bootstrap.events(),
     )
     if outcome.created:
         metrics.add_metric(name="BriefsCreated", unit=MetricUnit.Count, value=1)
@@ -252,7 +255,7 @@ def get_article(
 @router.get(
     "/articles",
     operation_id="list_articles",
-    summary="List briefs, newest first",
+    summary="List briefs, newest first; by site or by entity",
     responses={
         200: declare_answer("a page of brief cards", BriefList),
         **declare_errors("invalid_input", "store_unavailable"),
@@ -263,13 +266,55 @@ def list_articles(
         str | None,
         Query(max_length=MAX_SOURCE_CHARS, pattern=SOURCE_PATTERN, description="site domain"),
     ] = None,
+    entity: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_ENTITY_CHARS,
+            description="only briefs naming this entity: its name or any mention, exactly, "
+            "ignoring case and accents",
+        ),
+    ] = None,
+    type: Annotated[  # noqa: A002 - the query parameter's public name
+        EntityType | None, Query(description="with entity: only entities of this type")
+    ] = None,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_INSTANT_CHARS,
+            description="with entity: placed (published, else briefed) at or after this "
+            "ISO 8601 date or time (UTC without an offset)",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        Query(max_length=MAX_INSTANT_CHARS, description="with entity: placed before this"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_LIST_LIMIT,
     cursor: Annotated[
         str | None, Query(max_length=MAX_CURSOR_CHARS, description=CURSOR_DESCRIPTION)
     ] = None,
 ) -> BriefList:
-    """A page of brief cards (id, title, source, summary...) and the next page's cursor."""
-    items, next_cursor = bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)
+    """A page of brief cards (id, title, source, summary...) and the next page's cursor.
+
+    With ``entity``: the briefs whose entities include it, newest first by publication time
+    (else the time they were briefed), optionally of one ``type``, one ``source`` and a time
+    range (``since`` inclusive, ``until`` exclusive). An entity no brief names is an empty list.
+    """
+    entity_filters(entity, type, since, until)
+    if entity is None:
+        items, next_cursor = bootstrap.store().list_briefs(
+            source=source, limit=limit, cursor=cursor
+        )
+    else:
+        items, next_cursor = bootstrap.entity_index().list_briefs(
+            entity,
+            entity_type=type,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit,
+            cursor=cursor,
+        )
     return BriefList(items=items, next_cursor=next_cursor)
 
 

@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from newsbrief.errors import InvalidInput
 
+from newsbrief_aws.entity_index import ENTITY_TYPES, MAX_ENTITY_CHARS, MAX_INSTANT_CHARS
 from newsbrief_aws.store import MAX_LIST_LIMIT
 
 from . import bootstrap
@@ -35,6 +36,8 @@ CURSOR_DESCRIPTION = (
 MAX_SOURCE_CHARS = 253  # the longest DNS name
 SOURCE_PATTERN = r"^[A-Za-z0-9.-]+$"  # a site's domain, as briefs record it
 _SOURCE = re.compile(SOURCE_PATTERN)
+TYPE_PATTERN = "^(" + "|".join(ENTITY_TYPES) + ")$"  # an entity type, as briefs spell it
+_TYPE = re.compile(TYPE_PATTERN)
 # What the typed routes' (pydantic's lax) integer parsing takes: ASCII digits, a sign, digit
 # groups joined by "_", surrounding whitespace.
 _INT = re.compile(r"\s*[+-]?[0-9]+(?:_[0-9]+)*\s*", re.ASCII)
@@ -86,12 +89,57 @@ def get_article(article_id: str) -> Response[str]:
     )
 
 
+def entity_filters(
+    entity: str | None, entity_type: str | None, since: str | None, until: str | None
+) -> None:
+    """Refuse ``type``, ``since`` and ``until`` without ``entity``: they filter its listing."""
+    if entity is None and (entity_type, since, until) != (None, None, None):
+        raise InvalidInput("query.entity: type, since and until filter briefs by an entity")
+
+
 @router.get("/articles")
 def list_articles() -> dict[str, Any]:
-    """A page of brief cards, newest first, optionally of one site."""
+    """A page of brief cards, newest first, optionally of one site or naming one entity."""
+    source = query_text("source", MAX_SOURCE_CHARS, _SOURCE)
+    entity = query_text("entity", MAX_ENTITY_CHARS)
+    entity_type = query_text("type", len(max(ENTITY_TYPES, key=len)), _TYPE)
+    since = query_text("since", MAX_INSTANT_CHARS)
+    until = query_text("until", MAX_INSTANT_CHARS)
+    limit, cursor = _page()
+    entity_filters(entity, entity_type, since, until)
+    if entity is None:
+        items, next_cursor = bootstrap.store().list_briefs(
+            source=source, limit=limit, cursor=cursor
+        )
+    else:
+        items, next_cursor = bootstrap.entity_index().list_briefs(
+            entity,
+            entity_type=entity_type,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit,
+            cursor=cursor,
+        )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/entities")
+def list_entities() -> dict[str, Any]:
+    """The entities most briefed in a time window (default: the last 24 hours)."""
+    since = query_text("since", MAX_INSTANT_CHARS)
+    until = query_text("until", MAX_INSTANT_CHARS)
+    entity_type = query_text("type", len(max(ENTITY_TYPES, key=len)), _TYPE)
     source = query_text("source", MAX_SOURCE_CHARS, _SOURCE)
     limit, cursor = _page()
-    items, next_cursor = bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)
+    items, next_cursor = bootstrap.entity_index().top_entities(
+        since=since,
+        until=until,
+        entity_type=entity_type,
+        source=source,
+        limit=limit,
+        cursor=cursor,
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -18,6 +18,7 @@ from newsbrief.models import DEFAULT_ALGORITHM
 from newsbrief.pipeline import DEFAULT_SENTENCES, brief_id, brief_url, resummarize
 from newsbrief.settings import FetchSettings
 
+from newsbrief_aws.events import BriefEvents
 from newsbrief_aws.store import BriefStore
 
 from .observability import record_brief, record_failure
@@ -62,12 +63,14 @@ def ensure_brief(
     refresh: bool = False,
     settings: FetchSettings | None = None,
     algorithm: str = DEFAULT_ALGORITHM,
+    events: BriefEvents | None = None,
 ) -> Outcome:
     """Return the stored brief of ``url``, fetching and storing it when there is none.
 
     With ``refresh`` the page is fetched again and the stored brief replaced. Two concurrent
     first calls for one URL both fetch, but only one brief is stored and both return it. The
-    answer's summary is always by ``algorithm`` (or newsbrief's, when it ran out of time).
+    answer's summary is always by ``algorithm`` (or newsbrief's, when it ran out of time). A
+    new brief (not a refresh) is announced to ``events``.
     """
     if not refresh:
         existing = stored_brief(store, url)
@@ -81,6 +84,8 @@ def ensure_brief(
         raise
     record_brief(brief, time.perf_counter() - started)
     created = store.save_brief(brief, [url_key(url)], replace=refresh)
+    if created and events is not None:
+        events.brief_created(brief)
     if not created and not refresh:
         # Another request stored this brief first (or a different URL with the same
         # canonical URL did): answer with what is stored, so every caller sees one brief.

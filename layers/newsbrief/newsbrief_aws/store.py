@@ -16,9 +16,11 @@ pk                   sk              what
 
 GSIs: ``ByRecency`` (gsi1pk ``BRIEFS``) and ``BySource`` (gsi2pk ``SOURCE#<domain>``), both
 sorted by ``<fetched_at>#<id>`` and projecting the card only, so listing never reads bodies.
-A brief and its chunks and aliases are written in one transaction: a failure half-way
-leaves nothing half-written, and the head's ``attribute_not_exists`` condition makes
-concurrent first writes of one URL end with one stored brief.
+A brief and its chunks, aliases and entity index items (:mod:`newsbrief_aws.entity_index`,
+recorded in the head's ``index`` so a refresh can replace them) are written in one
+transaction: a failure half-way leaves nothing half-written, and the head's
+``attribute_not_exists`` condition makes concurrent first writes of one URL end with one
+stored brief.
 """
 
 from __future__ import annotations
@@ -49,6 +51,15 @@ from .dynamodb import (
     store_error,
     to_item,
     transport_error,
+)
+from .entity_index import (
+    MAX_TRANSACTION_BYTES,
+    MAX_TRANSACTION_ITEMS,
+    IndexPlan,
+    entry_size,
+    index_writes,
+    placed_at,
+    plan_index,
 )
 
 if TYPE_CHECKING:
@@ -138,8 +149,12 @@ class BriefStore:
             raise store_error(exc, action) from exc
 
     def _expires_at(self) -> int | None:
-        # Only a user-configured TTL ever deletes data; by default items live forever.
-        return int(time.time()) + self.ttl_days * 86_400 if self.ttl_days > 0 else None
+        # Only a user-configured TTL ever deletes data; by default items live forever. Briefs
+        # expire on the hour: the entity counters group the briefs they count by expiry hour,
+        # so a counter expires exactly with its briefs (see entity_index).
+        if self.ttl_days <= 0:
+            return None
+        return -(-(int(time.time()) + self.ttl_days * 86_400) // 3600) * 3600
 
     def _get(self, action: str, pk: str, sk: str) -> dict[str, Any] | None:
         key = to_item({"pk": pk, "sk": sk})
@@ -293,15 +308,41 @@ class BriefStore:
         url_keys: list[str],
         old: dict[str, Any] | None,
     ) -> None:
-        version = (old["version"] + 1) if old else 1
         expires = self._expires_at()
+        card = _card(brief)
+        stale_parts = range(len(parts), (old or {}).get("chunks", 0))  # the old one had more
+        aliases = [k for k in url_keys if k != brief.id]
+        # The index gets what the brief itself leaves of the transaction's 100 items and 4 MB.
+        fixed_items = 1 + len(parts) + len(stale_parts) + len(aliases)
+        fixed_bytes = len(body) + 2 * entry_size(card) + 300 * (len(aliases) + len(stale_parts))
+        plan = plan_index(
+            brief.id,
+            brief.entities,
+            placed_at(brief.published, brief.fetched_at),
+            brief.source,
+            expires,
+            room_items=MAX_TRANSACTION_ITEMS - fixed_items,
+            room_bytes=MAX_TRANSACTION_BYTES - fixed_bytes,
+            entry_bytes=entry_size(card),
+        )
+        old_plan = IndexPlan.from_record(brief.id, old.get("index")) if old else None
+        index = index_writes(self.table_name, old_plan, plan, card)
+        if old is not None and fixed_items + len(index) > MAX_TRANSACTION_ITEMS:
+            # A refresh that changes too much of the index for one transaction: the old index
+            # goes first, in a transaction of its own. Nothing points at a missing brief in
+            # between; the brief is only unindexed until the second transaction lands.
+            old = self._unindex(brief.id, old, old_plan)
+            index = index_writes(self.table_name, None, plan, card)
+
+        version = (old["version"] + 1) if old else 1
         order = f"{brief.fetched_at}#{brief.id}"
         head: dict[str, Any] = {
             "pk": f"BRIEF#{brief.id}",
             "sk": "BRIEF",
             "id": brief.id,
             "version": version,
-            "card": _card(brief),
+            "card": card,
+            "index": plan.record(),
             "gsi1pk": LIST_PARTITION,
             "gsi1sk": order,
             "expires_at": expires,
@@ -324,19 +365,41 @@ class BriefStore:
             chunk = {"pk": f"BRIEF#{brief.id}", "sk": f"CHUNK#{i:04d}", "version": version,
                      "data": data, "expires_at": expires}  # fmt: skip
             items.append({"Put": {"TableName": self.table_name, "Item": to_item(chunk)}})
-        for i in range(len(parts), (old or {}).get("chunks", 0)):  # parts the old one had more of
+        for i in stale_parts:
             key = to_item({"pk": f"BRIEF#{brief.id}", "sk": f"CHUNK#{i:04d}"})
             items.append({"Delete": {"TableName": self.table_name, "Key": key}})
-        items += [{"Put": self._alias_put(brief.id, k)} for k in url_keys if k != brief.id]
+        items += [{"Put": self._alias_put(brief.id, k)} for k in aliases]
+        self._transact(items + index, "save brief")
+
+    def _unindex(
+        self, brief_id: str, old: dict[str, Any], plan: IndexPlan | None
+    ) -> dict[str, Any]:
+        """Remove a stored brief's index in one transaction; the head as it is afterwards."""
+        version = old["version"]
+        bump = {
+            "TableName": self.table_name,
+            "Key": to_item({"pk": f"BRIEF#{brief_id}", "sk": "BRIEF"}),
+            "UpdateExpression": "SET version = :n REMOVE #i",
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeNames": {"#i": "index"},
+            "ExpressionAttributeValues": to_item({":v": version, ":n": version + 1}),
+        }
+        # The head first: its condition is what _transact reports as a lost race.
+        self._transact([{"Update": bump}, *index_writes(self.table_name, plan, None, None)],
+                       "unindex brief")  # fmt: skip
+        return {**old, "version": version + 1, "index": None}
+
+    def _transact(self, items: list[dict[str, Any]], action: str) -> None:
+        """Write ``items`` in one transaction; the first item's condition failing is a race."""
         try:
             self.client.transact_write_items(TransactItems=items)
         except client_error() as exc:
             reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if reasons and reasons[0] == "ConditionalCheckFailed":  # the head's condition
                 raise _ConditionFailed("a brief with this id changed meanwhile") from exc
-            raise store_error(exc, "save brief") from exc
+            raise store_error(exc, action) from exc
         except transport_error() as exc:
-            raise store_error(exc, "save brief") from exc
+            raise store_error(exc, action) from exc
 
     def _alias_put(self, brief_id: str, url_key: str) -> dict[str, Any]:
         item = {"pk": f"URL#{url_key}", "sk": "URL", "brief_id": brief_id,

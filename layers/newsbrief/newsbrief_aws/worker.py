@@ -43,6 +43,7 @@ def brief_record(body: str, attempt: int = 1) -> None:
         raise PoisonMessage(f"not a brief job: {exc.error_count()} problem(s)") from None
 
     store = bootstrap.store()
+    events = bootstrap.events()
     try:
         outcome = ensure_brief(
             store,
@@ -50,6 +51,7 @@ def brief_record(body: str, attempt: int = 1) -> None:
             sentences=job.sentences,
             settings=bootstrap.fetch_settings(),
             algorithm=job.algorithm,
+            events=events,
         )
     except PERMANENT as exc:
         logger.info("URL rejected", extra={"url": job.url, "code": exc.code, "reason": exc.message})
