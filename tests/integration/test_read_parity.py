@@ -8,6 +8,7 @@ failure. A bound changed on one side only fails here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from newsbrief.models import FeedLink, FeedRecord
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap
 
-from tests.integration.conftest import api_event
+from tests.integration.conftest import api_event, make_brief
 
 FEED_URL = "https://www.gazette.example/feed.xml"
 QUEUED_URL = "https://coastal.example/news/queued"
@@ -45,6 +46,20 @@ def world(aws: Any, stored_briefs: list[Any]) -> dict[str, str]:
     ]
     assert len(feeds.claim_urls(feed_id, links, "2026-11-26T11:00:00+00:00")) == 3
     feeds.record_failure(brief_id(FAILED_URL), FAILED_URL, FetchFailed("upstream said 500"))
+    # Briefs naming entities, placed within the default window of GET /entities.
+    recent = datetime.now(UTC) - timedelta(hours=2)
+    for n, (host, people) in enumerate(
+        [("coastal.example", ["Ada Lovelace", "Grace Hopper"]), ("www.gazette.example",
+         ["Ada Lovelace"]), ("coastal.example", ["Ada Lovelace", "Alan Turing"])]
+    ):  # fmt: skip
+        entities = [
+            {"name": name, "type": "PERSON", "count": 3 - i, "mentions": [name, name.split()[1]]}
+            for i, name in enumerate(people)
+        ] + [{"name": "Lovelace", "type": "OTHER", "count": 1, "mentions": ["Lovelace"]}]
+        placed = (recent - timedelta(minutes=n)).isoformat()
+        brief = make_brief(f"https://{host}/news/people-{n}", placed, published=placed,
+                           entities=entities)  # fmt: skip
+        bootstrap.store().save_brief(brief)
     return {
         "brief": stored_briefs[0].id,
         "feed": feed_id,
@@ -88,6 +103,41 @@ SOURCE_QUERIES: list[dict[str, str]] = [
 ]
 
 
+ENTITY_QUERIES: list[dict[str, str]] = [
+    {"entity": "Ada Lovelace"},
+    {"entity": "ada  LOVELACE", "limit": "1"},
+    {"entity": "lovelace"},
+    {"entity": "lovelace", "type": "PERSON"},
+    {"entity": "lovelace", "type": "person"},
+    {"entity": "lovelace", "type": "OTHER", "source": "coastal.example"},
+    {"entity": "lovelace", "source": "www.coastal.example"},
+    {"entity": "lovelace", "since": "2026-01-01", "until": "2099-01-01"},
+    {"entity": "lovelace", "since": "2099-01-01T00:00:00+05:00"},
+    {"entity": "lovelace", "since": "yesterday"},
+    {"entity": "x", "since": "2026-11-02", "until": "2026-11-01"},
+    {"entity": "nobody at all"},
+    {"entity": ""},
+    {"entity": "   "},
+    {"entity": "x" * 201},
+    {"entity": "lovelace", "cursor": "not-a-cursor"},
+    {"type": "PERSON"},
+    {"since": "2026-11-01"},
+    {"until": "2026-11-01", "source": "coastal.example"},
+]
+TREND_QUERIES: list[dict[str, str]] = [
+    {"type": "PERSON"},
+    {"type": "PLACE"},
+    {"source": "coastal.example"},
+    {"source": "www.gazette.example", "type": "OTHER"},
+    {"source": "bad domain!"},
+    {"since": "2026-01-01", "until": "2026-01-20"},
+    {"since": "2026-01-01", "until": "2026-03-01"},  # over 31 days
+    {"since": "2026-01-02", "until": "2026-01-01"},
+    {"since": "soon"},
+    {"until": "2026-11-26T10:30:00Z"},
+]
+
+
 def _requests(ids: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     feed = ids["feed"]
     paths = [
@@ -107,7 +157,8 @@ def _requests(ids: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     ]
     for query in LIST_QUERIES:
         paths += [("/articles", query), ("/feeds", query), (f"/feeds/{feed}/articles", query)]
-    paths += [("/articles", query) for query in SOURCE_QUERIES]
+    paths += [("/articles", query) for query in SOURCE_QUERIES + ENTITY_QUERIES]
+    paths += [("/entities", query) for query in LIST_QUERIES + TREND_QUERIES]
     return paths
 
 
@@ -131,20 +182,26 @@ def test_every_read_answers_like_the_contract(call_api: Any, call_read: Any, wor
         statuses.add(typed.status)
     # The cases reach successes, client errors and not-found (and the failed URL's own error).
     assert {200, 400, 404} <= statuses
-    assert len(requests) > 60
+    assert len(requests) > 120
 
 
 def test_pages_chain_the_same_way(call_api: Any, call_read: Any, world: Any) -> None:
     """A cursor from either function pages on in the other: one listing, two servers."""
-    for path in ("/articles", f"/feeds/{world['feed']}/articles"):
+    listings = [
+        ("/articles", {}),
+        (f"/feeds/{world['feed']}/articles", {}),
+        ("/articles", {"entity": "lovelace"}),
+        ("/entities", {}),
+    ]
+    for path, filters in listings:
         seen: list[str] = []
         cursor: str | None = None
         for turn in range(10):
-            query = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+            query = {"limit": "2", **filters} | ({"cursor": cursor} if cursor else {})
             event = api_event("api_article_get", path=path, query=query)
             typed, lean = call_api(event), call_read(event)
-            _same(typed, lean, f"GET {path} page {turn}")
-            seen += [item["id"] for item in lean.body["items"]]
+            _same(typed, lean, f"GET {path} {filters} page {turn}")
+            seen += [item.get("id") or item["name"] + item["type"] for item in lean.body["items"]]
             cursor = (typed if turn % 2 else lean).body["next_cursor"]
             if cursor is None:
                 break
