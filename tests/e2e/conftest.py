@@ -139,6 +139,13 @@ class RunningStack(ApiTarget):
     process: StackProcess | None = None
     output: list[str] = field(default_factory=list)
     calls: Path | None = None  # where its functions record their AWS calls
+    events_log: Path | None = None  # where the stack writes its bus's events
+
+    def events(self) -> list[dict[str, Any]]:
+        """The events the stack's functions sent so far, oldest first."""
+        assert self.events_log is not None
+        lines = self.events_log.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines]
 
     def sqs(self) -> Any:
         """A boto3 SQS client on the stack's moto server (to look at queues as an operator)."""
@@ -162,16 +169,20 @@ def start_stack(extra_args: list[str] | None = None, env: dict[str, str] | None 
     if smoke_target() is not None:
         pytest.skip("needs the local stack (its queues, its moto server or pages on loopback)")
     calls = Path(tempfile.mkdtemp(prefix="newsbrief-calls-"))
+    # Each stack its own event log: the default one in .local/ is the developer's.
+    events_log = calls / "events" / "events.jsonl"
     try:
         child = start_stack_process(
-            ["--quiet", "--speedup", str(SPEEDUP), "--concurrency", str(CONCURRENCY)]
-            + (extra_args or []),
+            ["--quiet", "--speedup", str(SPEEDUP), "--concurrency", str(CONCURRENCY),
+             "--events-log", str(events_log)] + (extra_args or []),
             env={**(env or {}), RECORD_DIR_ENV: str(calls)},
             api_key=API_KEY,
-        )
+        )  # fmt: skip
     except StackDidNotStart as exc:
         pytest.fail(str(exc))
-    return RunningStack(child.url, API_KEY, child.moto_endpoint, child, child.output, calls)
+    return RunningStack(
+        child.url, API_KEY, child.moto_endpoint, child, child.output, calls, events_log
+    )
 
 
 def stop_stack(stack: RunningStack) -> None:

@@ -198,6 +198,39 @@ def test_list_pages_through_every_brief(stack: RunningStack, site: LoopbackServe
     assert bad_cursor.status == 400 and bad_cursor.code == "invalid_input"
 
 
+def test_find_briefs_by_entity_and_the_most_briefed_entities(
+    stack: RunningStack, site: LoopbackServer
+) -> None:
+    trains = _create(stack, site.url("/news/trains"))
+    # The page names "ÖBB": found without its accent, in any case.
+    found = stack.request("GET", "/articles?entity=obb&limit=100")
+    assert found.status == 200, found.raw
+    assert trains["id"] in [card["id"] for card in found.json["items"]]
+    plain_card = stack.request("GET", "/articles?limit=1").json["items"][0]
+    assert set(found.json["items"][0]) == set(plain_card)  # the same cards
+    none = stack.request("GET", "/articles?entity=obb&type=PERSON").json
+    assert trains["id"] not in [card["id"] for card in none["items"]]
+    nobody = stack.request("GET", "/articles?entity=Nobody%20Atall")
+    assert nobody.status == 200 and nobody.json == {"items": [], "next_cursor": None}
+
+    # The page was published on 2026-11-20 (UTC+1): the entities of that day.
+    day = stack.request("GET", "/entities?since=2026-11-19&until=2026-11-21&type=ORGANIZATION")
+    assert day.status == 200, day.raw
+    assert "ÖBB" in [e["name"] for e in day.json["items"]]
+    assert all(e["type"] == "ORGANIZATION" and e["briefs"] >= 1 for e in day.json["items"])
+    too_long = stack.request("GET", "/entities?since=2026-01-01&until=2026-03-01")
+    assert too_long.status == 400 and too_long.code == "invalid_input"
+
+
+def test_every_new_brief_is_announced_once(stack: RunningStack, site: LoopbackServer) -> None:
+    created = {_create(stack, site.url(f"/news/{key}"))["id"] for key in ARTICLES}
+    announced = [e["detail"]["id"] for e in stack.events() if e["detail-type"] == "BriefCreated"]
+    assert created <= set(announced)
+    assert len(announced) == len(set(announced)), "a brief was announced twice"
+    event = next(e for e in stack.events() if e["detail"]["id"] in created)
+    assert event["source"] == "newsbrief" and event["detail"]["entities"]
+
+
 def test_batch_is_drained_by_the_worker(stack: RunningStack, site: LoopbackServer) -> None:
     urls = [site.url(f"/wire/{key}") for key in ("chips", "trains")]
     reply = stack.request("POST", "/articles", {"urls": urls + urls[:1]})  # a duplicate
@@ -209,6 +242,9 @@ def test_batch_is_drained_by_the_worker(stack: RunningStack, site: LoopbackServe
         assert brief.status == 200, brief.raw
         assert brief.json["url"] == item["url"]
         assert brief.json["summary"]
+        # The worker announces what it briefs, as the API does.
+        announced = [e["detail"]["url"] for e in stack.events()]
+        assert announced.count(item["url"]) == 1
 
 
 def _queue_depth(stack: RunningStack, name_suffix: str) -> int:

@@ -36,8 +36,8 @@ WARM_TEXT = (
     "The regional transport authority will operate the trams from next year."
 )
 
-# The services the functions' clients talk to (bootstrap: the table and the queue).
-AWS_SERVICES = ("dynamodb", "sqs")
+# The services the functions' clients talk to (bootstrap: the table, the queue, the event bus).
+AWS_SERVICES = ("dynamodb", "sqs", "events")
 
 _log = logging.getLogger(__name__)
 
