@@ -6,9 +6,11 @@
 
 The stack runs in another process; this one serves a few realistic article pages on loopback
 (each URL a distinct article, so creates really brief) and drives a mix of requests: brief a new
-URL, brief an already briefed URL, read a brief, list a page. It prints requests/s, latency
-percentiles (overall and per kind), errors by status, the stack's CPU time per request (less
-noisy than wall time on a shared machine), and finally reads back every brief the API accepted.
+URL, brief an already briefed URL, read a brief, list a page, list the briefs naming an entity
+of a brief made earlier, list the most briefed entities of the last day. It prints
+requests/s, latency percentiles (overall and per kind), errors by status, the stack's CPU time
+per request (less noisy than wall time on a shared machine), and finally reads back every brief
+the API accepted.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "local_stack"
 # Request mix (weights): new briefs are the expensive path, reads the common one.
-MIX = {"create": 3, "create_again": 1, "read": 4, "list": 2}
+MIX = {"create": 3, "create_again": 1, "read": 4, "list": 2, "entity": 2, "trending": 1}
 REQUEST_TIMEOUT_S = 60.0
 MAX_REQUESTS_PER_CLIENT = 100_000  # bound on every client loop besides the deadline
 
@@ -99,6 +101,7 @@ class Results:
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)  # (kind, status or exception name)
     accepted: dict[str, str] = field(default_factory=dict)  # brief id -> URL
+    entities: set[str] = field(default_factory=set)  # names of the accepted briefs' entities
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -146,7 +149,8 @@ class Client(threading.Thread):
             kind = self.random.choices(kinds, weights)[0]
             with self.results.lock:
                 known = list(self.results.accepted.items())
-            if kind in ("create_again", "read") and not known:
+                names = sorted(self.results.entities)
+            if kind in ("create_again", "read") and not known or kind == "entity" and not names:
                 kind = "create"
             if kind == "create":
                 method, path, body = "POST", "/articles", {"url": self.site.new_url()}
@@ -154,6 +158,11 @@ class Client(threading.Thread):
                 method, path, body = "POST", "/articles", {"url": self.random.choice(known)[1]}
             elif kind == "read":
                 method, path, body = "GET", f"/articles/{self.random.choice(known)[0]}", None
+            elif kind == "entity":
+                name = quote(self.random.choice(names))
+                method, path, body = "GET", f"/articles?entity={name}&limit=10", None
+            elif kind == "trending":
+                method, path, body = "GET", "/entities?limit=20", None
             else:
                 method, path, body = "GET", "/articles?limit=10", None
             started = time.perf_counter()
@@ -172,6 +181,7 @@ class Client(threading.Thread):
                 elif kind == "create":
                     brief = json.loads(raw)
                     self.results.accepted[brief["id"]] = body["url"]  # type: ignore[index]
+                    self.results.entities.update(e["name"] for e in brief["entities"][:5])
         if self.conn is not None:
             self.conn.close()
 

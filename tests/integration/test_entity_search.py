@@ -335,3 +335,45 @@ def test_expired_briefs_leave_the_index(aws: Any, monkeypatch: Any) -> None:
     index.clock = lambda: datetime.fromtimestamp(expires[0], UTC)
     assert index.list_briefs("ada lovelace")[0] == []
     assert index.top_entities(since=ago(hours=2), until=ago(hours=-1))[0] == []
+
+
+class _Conflicting:
+    """A DynamoDB client whose first ``times`` transactions meet another on a counter."""
+
+    def __init__(self, client: Any, times: int) -> None:
+        self._client = client
+        self.times = times
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> Any:  # noqa: N803
+        self.calls += 1
+        if self.calls <= self.times:
+            from botocore.exceptions import ClientError
+
+            reasons = [{"Code": "None"}] * (len(TransactItems) - 1)
+            raise ClientError(
+                {"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                 "CancellationReasons": [*reasons, {"Code": "TransactionConflict"}]},
+                "TransactWriteItems",
+            )  # fmt: skip
+        return self._client.transact_write_items(TransactItems=TransactItems)
+
+
+def test_transactions_meeting_on_a_counter_are_retried(aws: Any, monkeypatch: Any) -> None:
+    from newsbrief.errors import Conflict
+    from newsbrief_aws import store as store_module
+
+    monkeypatch.setattr(store_module, "CONFLICT_BACKOFF_S", 0.001)
+    client = _Conflicting(aws.dynamodb, times=2)
+    store = BriefStore(aws.table_name, client=client)
+    saved = save("https://coastal.example/news/busy", entity("Ada"), published=None, store=store)
+    assert client.calls == 3
+    assert bootstrap.entity_index().list_briefs("ada")[0][0]["id"] == saved.id
+    hopeless = _Conflicting(aws.dynamodb, times=100)
+    with pytest.raises(Conflict):
+        save("https://coastal.example/news/busier", published=None,
+             store=BriefStore(aws.table_name, client=hopeless))  # fmt: skip
+    assert hopeless.calls == store_module.CONFLICT_RETRIES + 1

@@ -361,15 +361,33 @@ class QueryStats:
     """DynamoDB calls, items and bytes read, for benchmarks (``EntityIndex.stats``)."""
 
     def __init__(self) -> None:
-        self.calls = 0
-        self.items = 0
-        self.bytes = 0
+        self.per_call: list[tuple[int, int]] = []  # (items, bytes) of each Query call
 
     def add(self, items: list[dict[str, Any]]) -> None:
         """Count one Query call and what it returned."""
-        self.calls += 1
-        self.items += len(items)
-        self.bytes += sum(item_bytes(i) for i in items)
+        self.per_call.append((len(items), sum(item_bytes(i) for i in items)))
+
+    @property
+    def calls(self) -> int:
+        """Query calls made."""
+        return len(self.per_call)
+
+    @property
+    def items(self) -> int:
+        """Items read."""
+        return sum(n for n, _ in self.per_call)
+
+    @property
+    def bytes(self) -> int:
+        """Bytes read, as DynamoDB sizes items."""
+        return sum(b for _, b in self.per_call)
+
+    def read_units(self) -> float:
+        """Read request units of the calls (eventually consistent reads).
+
+        A Query costs half a unit per 4 KB it reads, rounded up per call, at least half a unit.
+        """
+        return sum(0.5 * max(1, -(-b // 4096)) for _, b in self.per_call)
 
 
 def item_bytes(item: dict[str, Any]) -> int:
@@ -527,8 +545,6 @@ class EntityIndex:
                 ExpressionAttributeValues=to_item(
                     {":p": f"TREND#{kind}#{day}{suffix}", ":lo": first, ":hi": f"{last}~"}
                 ),
-                ProjectionExpression="sk, #n, briefs, mentions, expires_at",
-                ExpressionAttributeNames={"#n": "name"},
             )
 
         now = int(self.clock().timestamp())

@@ -26,6 +26,7 @@ stored brief.
 from __future__ import annotations
 
 import gzip
+import random
 import re
 import time
 from collections.abc import Sequence
@@ -77,6 +78,11 @@ INLINE_BYTES = 300_000
 # A transaction holds at most 100 items and 4 MB: 10 parts (3.5 MB gzipped, tens of MB of
 # text) plus head, aliases and stale parts to delete fit in one.
 MAX_CHUNKS = 10
+# Briefs naming one entity in one hour add to the same counter item, and DynamoDB cancels a
+# transaction that meets another one on an item ("TransactionConflict"; the SDK does not retry
+# it). Nothing was written, so the transaction is sent again, after a short random wait.
+CONFLICT_RETRIES = 6
+CONFLICT_BACKOFF_S = 0.025  # doubled each time: 25 ms ... 0.8 s, 1.6 s in all at most
 CARD_SUMMARY_BYTES = 16_000  # the listing card keeps the summary's first sentences up to this
 CARD_TITLE_CHARS = 500
 
@@ -390,16 +396,24 @@ class BriefStore:
         return {**old, "version": version + 1, "index": None}
 
     def _transact(self, items: list[dict[str, Any]], action: str) -> None:
-        """Write ``items`` in one transaction; the first item's condition failing is a race."""
-        try:
-            self.client.transact_write_items(TransactItems=items)
-        except client_error() as exc:
-            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if reasons and reasons[0] == "ConditionalCheckFailed":  # the head's condition
-                raise _ConditionFailed("a brief with this id changed meanwhile") from exc
-            raise store_error(exc, action) from exc
-        except transport_error() as exc:
-            raise store_error(exc, action) from exc
+        """Write ``items`` in one transaction; the first item's condition failing is a race.
+
+        A transaction cancelled only because another one was writing the same item (a shared
+        entity counter) is retried with backoff.
+        """
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                self.client.transact_write_items(TransactItems=items)
+                return
+            except client_error() as exc:
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if reasons and reasons[0] == "ConditionalCheckFailed":  # the head's condition
+                    raise _ConditionFailed("a brief with this id changed meanwhile") from exc
+                if "TransactionConflict" not in reasons or attempt == CONFLICT_RETRIES:
+                    raise store_error(exc, action) from exc
+            except transport_error() as exc:
+                raise store_error(exc, action) from exc
+            time.sleep(random.uniform(0.5, 1.0) * CONFLICT_BACKOFF_S * 2**attempt)  # noqa: S311
 
     def _alias_put(self, brief_id: str, url_key: str) -> dict[str, Any]:
         item = {"pk": f"URL#{url_key}", "sk": "URL", "brief_id": brief_id,
