@@ -60,3 +60,61 @@ def test_other_requests_stay_concurrent() -> None:
     bodies = _serve_concurrently(AtomicDynamoDB(recorder), "")
     assert bodies == [[b"{}"]] * 4
     assert recorder.most > 1
+
+
+def _queries(client: Any) -> list[Any]:
+    """Answers to table and index Queries, forwards, backwards and paged."""
+    answers = []
+    for kwargs in (
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "P1"}}},
+        {"KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b", "ScanIndexForward": False,
+         "ExpressionAttributeValues": {":p": {"S": "P2"}, ":a": {"S": "03"}, ":b": {"S": "07"}}},
+        {"IndexName": "ByG", "KeyConditionExpression": "g = :g",
+         "ExpressionAttributeValues": {":g": {"S": "even"}}, "ScanIndexForward": False},
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "NONE"}}},
+    ):  # fmt: skip
+        pages, start = [], None
+        for _ in range(20):
+            page = client.query(TableName="t", Limit=3, **kwargs,
+                                **({"ExclusiveStartKey": start} if start else {}))  # fmt: skip
+            pages.append((page["Items"], page.get("LastEvaluatedKey")))
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+        answers.append(pages)
+    return answers
+
+
+def test_partitioned_queries_answer_as_moto_does(monkeypatch: Any) -> None:
+    import boto3
+    from moto import mock_aws
+    from moto.dynamodb.models.table import Table
+    from newsbrief_local.moto_server import partition_queries
+
+    monkeypatch.setattr(Table, "query", Table.query)  # restored after the test
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g")
+            ],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[{"IndexName": "ByG", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                                   {"AttributeName": "sk", "KeyType": "RANGE"}]}],
+        )  # fmt: skip
+        for p in range(4):
+            for n in range(10):
+                item = {"pk": {"S": f"P{p}"}, "sk": {"S": f"{(n * 7) % 10:02d}"}}
+                if n % 2 == 0:
+                    item["g"] = {"S": "even"}
+                client.put_item(TableName="t", Item=item)
+        before = _queries(client)
+        assert partition_queries()
+        assert _queries(client) == before
+        assert [len(pages) for pages in before] == [4, 2, 7, 1]  # paged, and non-trivial
