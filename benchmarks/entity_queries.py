@@ -365,7 +365,11 @@ def _run(stack: Any, args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
                        "AWS_DEFAULT_REGION": "us-east-1"})  # fmt: skip
-    client = boto3.client("dynamodb", endpoint_url=stack.moto_endpoint)
+    from botocore.config import Config
+
+    # moto is slower than DynamoDB by orders of magnitude on big tables: no SDK timeout.
+    patient = Config(read_timeout=600, retries={"mode": "standard", "max_attempts": 1})
+    client = boto3.client("dynamodb", endpoint_url=stack.moto_endpoint, config=patient)
     table = "newsbrief-local-Table"  # the local stack's name for template.yaml's Table
     meter = WriteMeter(client)
     store = BriefStore(table, client=meter)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from newsbrief.errors import InvalidInput
@@ -90,6 +90,12 @@ def test_windows_on_whole_hours_stay_as_they_are() -> None:
     assert Window.parse(window.text()) == window
 
 
+def test_31_days_ago_is_never_too_long() -> None:
+    """A client's "31 days ago" is older than the server's by the time it arrives."""
+    since = (NOW - timedelta(days=31, seconds=2)).isoformat()
+    assert Window.of(since, None, NOW).days()[0] == ("2026-10-26", "10", "23")
+
+
 def test_a_month_window_touches_at_most_32_days() -> None:
     """31 days widened to whole hours: 745 hours, which can touch 32 calendar days."""
     window = Window.of("2026-10-26T23:30:00Z", "2026-11-26T23:30:00Z", NOW)
@@ -104,6 +110,7 @@ def test_a_month_window_touches_at_most_32_days() -> None:
         ("2026-11-26T10:00:00Z", "2026-11-26T10:00:00Z", "before until"),
         ("2026-11-27", "2026-11-26", "before until"),
         ("2026-10-01", "2026-11-26", "at most 31 days"),
+        ("2026-10-26T10:00:00Z", "2026-11-26T11:00:01Z", "745 hours"),  # 746 once widened
     ],
 )
 def test_empty_inverted_or_long_windows_are_refused(since: str, until: str, message: str) -> None:

@@ -13,7 +13,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from newsbrief.models import EntityType
 from pydantic import BaseModel, Field
 
-from newsbrief_aws.entity_index import DEFAULT_ENTITY_LIMIT, MAX_INSTANT_CHARS, MAX_WINDOW
+from newsbrief_aws.entity_index import (
+    DEFAULT_ENTITY_LIMIT,
+    MAX_INSTANT_CHARS,
+    MAX_WINDOW,
+    MAX_WINDOW_HOURS,
+)
 from newsbrief_aws.store import MAX_LIST_LIMIT
 
 from . import bootstrap
@@ -53,7 +58,7 @@ def list_entities(
         Query(
             max_length=MAX_INSTANT_CHARS,
             description=f"widened up to the hour; default: now. At most {MAX_WINDOW.days} "
-            "days after since",
+            f"days after since ({MAX_WINDOW_HOURS} hours once widened)",
         ),
     ] = None,
     type: Annotated[  # noqa: A002 - the query parameter's public name

@@ -28,8 +28,9 @@ Access patterns (each a fixed number of Query calls, never a Scan):
   ``Limit`` = page size + 2, newest first; at most two calls per type when cards are large
   (a DynamoDB page stops at 1 MB).
 * ``GET /entities``: one Query per (day touched by the window, type asked), read to the end
-  (one more call per MB of counters), grouped by entity in memory. A window of 31 days widened
-  to whole hours touches at most 32 days: at most 32 calls with ``type=``, 128 without.
+  (one more call per MB of counters), grouped by entity in memory. A window of 745 hours (31
+  days widened to whole hours) touches at most 32 days: at most 32 calls with ``type=``, 128
+  without.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ MAX_TRANSACTION_ITEMS = 100
 MAX_TRANSACTION_BYTES = 4_000_000  # 4 MB less a margin for our size estimate
 MAX_INDEXED_ENTITIES = 30  # the DEV news sets: median 17 entities a brief, 90th percentile 37
 MAX_WINDOW = timedelta(days=31)
+# Widened to whole hours, a window of up to 31 days spans up to 745 hours (it may straddle one
+# more hour). The limit is checked on those hours, so that "since 31 days ago", sent a moment
+# before "now", is never refused for its milliseconds.
+MAX_WINDOW_HOURS = MAX_WINDOW // timedelta(hours=1) + 1
 DEFAULT_WINDOW = timedelta(hours=24)
 DEFAULT_ENTITY_LIMIT = 20
 MAX_INSTANT_CHARS = 64  # the longest ISO 8601 form with fractions and an offset fits
@@ -329,11 +334,15 @@ class Window:
         start = parse_instant(since, "since") if since is not None else end - DEFAULT_WINDOW
         if start >= end:
             raise InvalidInput("query.since: must be before until")
-        if end - start > MAX_WINDOW:
-            raise InvalidInput(f"the window may span at most {MAX_WINDOW.days} days")
         floor = start.replace(minute=0, second=0, microsecond=0)
         ceiling = end.replace(minute=0, second=0, microsecond=0)
-        return cls(floor, ceiling if ceiling == end else ceiling + _HOUR)
+        window = cls(floor, ceiling if ceiling == end else ceiling + _HOUR)
+        if window.end - window.start > MAX_WINDOW_HOURS * _HOUR:
+            raise InvalidInput(
+                f"the window may span at most {MAX_WINDOW.days} days "
+                f"({MAX_WINDOW_HOURS} hours once widened to whole hours)"
+            )
+        return window
 
     @classmethod
     def parse(cls, text: str) -> Window:
