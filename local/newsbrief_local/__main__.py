@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="processes per function")
     parser.add_argument("--speedup", type=float, help="divide schedule periods and retry delays")
     parser.add_argument(
-        "--events-log", type=Path, help="where events are written (default: .local/events.jsonl)"
+        "--events-log",
+        type=Path,
+        help="where the bus's events are written (default: events.jsonl in the state folder)",
     )
     parser.add_argument("--events-url", help="also POST every event to this loopback URL")
     parser.add_argument("--quiet", action="store_true", help="no access log")

@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .template import ACCOUNT_ID, DEFAULT_REGION, REPO_ROOT
+from .template import ACCOUNT_ID, DEFAULT_REGION
 
 log = logging.getLogger("newsbrief_local")
 
-DEFAULT_EVENT_LOG = REPO_ROOT / ".local" / "events.jsonl"  # .local/ is git-ignored
+EVENT_LOG_NAME = "events.jsonl"  # in the stack's state folder (.local/ for make run)
 PUT_EVENTS_TARGET = "AWSEvents.PutEvents"
 POST_TIMEOUT_S = 5.0  # a slow receiver delays nothing but its own delivery thread
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -36,7 +36,7 @@ class EventLog:
     def __init__(
         self,
         app: WsgiApp,
-        path: Path = DEFAULT_EVENT_LOG,
+        path: Path | None,
         post_url: str | None = None,
         region: str = DEFAULT_REGION,
         append: bool = False,
@@ -46,9 +46,10 @@ class EventLog:
         self.post_url = post_url
         self.region = region
         self.lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not append or not path.exists():  # a fresh table, a fresh log
-            path.write_text("", encoding="utf-8")
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not append or not path.exists():  # a fresh table, a fresh log
+                path.write_text("", encoding="utf-8")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Pass the request to moto; log the events of an accepted PutEvents."""
@@ -80,8 +81,9 @@ class EventLog:
                 continue
             event = self.envelope(entry, result["EventId"])
             line = json.dumps(event, ensure_ascii=False)
-            with self.lock, self.path.open("a", encoding="utf-8") as out:
-                out.write(line + "\n")
+            if self.path is not None:
+                with self.lock, self.path.open("a", encoding="utf-8") as out:
+                    out.write(line + "\n")
             if self.post_url:
                 threading.Thread(target=self._post, args=(line,), daemon=True).start()
 

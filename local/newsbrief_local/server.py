@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from newsbrief.settings import env_number
 
-from .event_log import DEFAULT_EVENT_LOG, EventLog
+from .event_log import EVENT_LOG_NAME, EventLog
 from .gateway import Gateway, make_server
 from .persistence import StatePersistence
 from .runtime import FunctionRuntime, Invocation
@@ -72,7 +72,8 @@ class LocalStackConfig:
     # Where tables and queues are saved across restarts (None: in memory only, as in tests).
     state_dir: Path | None = None
     fresh: bool = False  # discard the saved state and start from a clean slate
-    events_log: Path | None = None  # None: NEWSBRIEF_LOCAL_EVENTS_LOG or .local/events.jsonl
+    # None: NEWSBRIEF_LOCAL_EVENTS_LOG, else events.jsonl in state_dir (no file in memory)
+    events_log: Path | None = None
     events_url: str | None = None  # None: NEWSBRIEF_LOCAL_EVENTS_URL, else events are not POSTed
 
 
@@ -92,10 +93,10 @@ class LocalStack:
         self.speedup = self.config.speedup or env_number(
             os.environ, "NEWSBRIEF_LOCAL_SPEEDUP", 1.0
         )
-        self.events_log = Path(
-            self.config.events_log
-            or os.environ.get("NEWSBRIEF_LOCAL_EVENTS_LOG", "").strip()
-            or DEFAULT_EVENT_LOG
+        chosen = self.config.events_log or os.environ.get("NEWSBRIEF_LOCAL_EVENTS_LOG", "").strip()
+        state = self.config.state_dir
+        self.events_log: Path | None = (
+            Path(chosen) if chosen else (state / EVENT_LOG_NAME if state is not None else None)
         )
         self.events_url = (
             self.config.events_url or os.environ.get("NEWSBRIEF_LOCAL_EVENTS_URL", "").strip()
@@ -324,9 +325,8 @@ class LocalStack:
             lines.append(f"  SQS    {queue} -> {source.function} (batch {source.batch_size})")
         for logical_id, resource in self.stack.resources.items():
             if resource.get("Type") == "AWS::Events::EventBus" and self.stack.exists(logical_id):
-                target = str(self.events_log)
-                if self.events_url:
-                    target += f" and {self.events_url}"
+                targets = [str(t) for t in (self.events_log, self.events_url) if t]
+                target = " and ".join(targets) or "accepted, not recorded (--in-memory)"
                 lines.append(f"  events {self.stack.ref(logical_id)} -> {target}")
         for timer in self.timers:
             lines.append(

@@ -71,10 +71,12 @@ def test_refused_calls_and_other_requests_are_not_logged(tmp_path: Path) -> None
     assert path.read_text() == ""
 
 
-def test_each_run_starts_an_empty_log(tmp_path: Path) -> None:
+def test_a_log_is_emptied_unless_the_state_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     _put_events(EventLog(_Moto(), path))
-    EventLog(_Moto(), path)
+    EventLog(_Moto(), path, append=True)  # a restart that keeps the table keeps its events
+    assert len(_lines(path)) == 1
+    EventLog(_Moto(), path)  # a fresh start
     assert path.read_text() == ""
 
 

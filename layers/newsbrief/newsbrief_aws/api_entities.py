@@ -22,7 +22,9 @@ from newsbrief_aws.entity_index import (
 from newsbrief_aws.store import MAX_LIST_LIMIT
 
 from . import bootstrap
-from .api_read import MAX_CURSOR_CHARS, MAX_SOURCE_CHARS, SOURCE_PATTERN
+from .api_docs import declare_answer
+from .api_read import CURSOR_DESCRIPTION, MAX_CURSOR_CHARS, MAX_SOURCE_CHARS, SOURCE_PATTERN
+from .error_responses import declare_errors
 
 router = APIGatewayRouter()
 
@@ -43,7 +45,15 @@ class EntityList(BaseModel):
     next_cursor: str | None = Field(description="pass back as ?cursor= for the next page")
 
 
-@router.get("/entities", summary="Entities most briefed in a time window")
+@router.get(
+    "/entities",
+    operation_id="list_entities",
+    summary="Entities most briefed in a time window",
+    responses={
+        200: declare_answer("a page of entities, most briefed first", EntityList),
+        **declare_errors("invalid_input", "store_unavailable"),
+    },
+)
 def list_entities(
     since: Annotated[
         str | None,
@@ -73,7 +83,9 @@ def list_entities(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)] = DEFAULT_ENTITY_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_CHARS)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=MAX_CURSOR_CHARS, description=CURSOR_DESCRIPTION)
+    ] = None,
 ) -> EntityList:
     """The entities of the briefs placed in the window, most briefed first.
 

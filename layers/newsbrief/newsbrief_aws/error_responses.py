@@ -35,7 +35,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     ),
     "not_found": (404, "no such brief, feed or route"),
     "method_not_allowed": (405, "the route does not take this method; Allow lists those it does"),
-    "conflict": (409, "a concurrent refresh of the same brief won twice"),
+    "conflict": (
+        409,
+        "a concurrent refresh of the same brief won twice, or concurrent briefs kept "
+        "meeting on an entity counter",
+    ),
     "too_large": (413, "the page or the request body is bigger than the cap"),
     "unsupported_content": (415, "the page (or the stored URL's page) is not an HTML page"),
     "unsupported_media_type": (
