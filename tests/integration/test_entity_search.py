@@ -153,6 +153,9 @@ def test_a_cursor_belongs_to_its_listing(call_read: Any, news: Any) -> None:
         assert reply.status == 400, other
     plain = get(call_read, "/articles", limit="1").body["next_cursor"]
     assert get(call_read, "/articles", entity="havana", cursor=plain).status == 400
+    # A cursor from before a later since: nothing is left on that page, and no error.
+    late = get(call_read, "/articles", entity="havana", since=ago(minutes=30), cursor=cursor)
+    assert late.status == 200 and late.body == {"items": [], "next_cursor": None}
 
 
 def _index_items(aws: Any) -> list[dict[str, Any]]:

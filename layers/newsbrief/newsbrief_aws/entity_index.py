@@ -480,6 +480,8 @@ class EntityIndex:
         if cursor:
             after = self.cursors.decode(cursor, {"entity": listing}, {"entity", "sk"})["sk"]["S"]
             high = min(high, after)  # inclusive below: the cursor's own item is dropped
+            if high < low:  # paged past since: nothing is left (DynamoDB refuses hi < lo)
+                return [], None
         types = [entity_type] if entity_type else list(ENTITY_TYPES)
         # Two more than the page: the cursor's own item (BETWEEN is inclusive) and one to
         # know whether another page follows.
