@@ -105,7 +105,7 @@ def partition_queries() -> bool:
             del self.all_items
 
     query.partitioned = True  # type: ignore[attr-defined]
-    Table.query = query
+    Table.query = query  # type: ignore[method-assign]
     return True
 
 

@@ -161,7 +161,7 @@ class IndexPlan:
             placed=record["placed"],
             source=record.get("source"),
             expires_at=record.get("expires_at"),
-            names=tuple(tuple(n.split("#", 1)) for n in record.get("names", [])),  # type: ignore[misc]
+            names=tuple(tuple(n.split("#", 1)) for n in record.get("names", [])),
             counted=tuple(Counted(t, k, n, int(m)) for t, k, n, m in record.get("counted", [])),
         )
 
@@ -268,8 +268,8 @@ def index_writes(
     for plan, sign in ((old, -1), (new, 1)):
         if plan is None:
             continue
-        for key, c in plan.counter_keys().items():
-            delta = deltas[key]
+        for counter_key, c in plan.counter_keys().items():
+            delta = deltas[counter_key]
             delta[0] += sign
             delta[1] += sign * c.mentions
             delta[3] = plan.expires_at
@@ -294,7 +294,8 @@ def _counter_update(
     table: str, pk: str, sk: str, briefs: int, mentions: int, name: str | None,
     expires: int | None,
 ) -> dict[str, Any]:  # fmt: skip
-    sets, values = [], {":b": briefs, ":m": mentions}
+    sets: list[str] = []
+    values: dict[str, Any] = {":b": briefs, ":m": mentions}
     names: dict[str, str] = {}
     if name is not None:
         sets.append("#n = :n")
