@@ -173,7 +173,8 @@ class BriefList(BaseModel):
     next_cursor: str | None = Field(description="pass back as ?cursor= for the next page")
 
 
-def _json(status: int, model: BaseModel) -> Response[Any]:
+def json_response(status: int, model: BaseModel) -> Response[Any]:
+    """A typed route's answer with its status (201, 202, or 200 where the route has others)."""
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
@@ -215,7 +216,7 @@ def create_articles(
         ]
         bootstrap.queue().enqueue(jobs)
         metrics.add_metric(name="UrlsQueued", unit=MetricUnit.Count, value=len(jobs))
-        return _json(202, BatchAccepted(queued=list(seen.values())))
+        return json_response(202, BatchAccepted(queued=list(seen.values())))
 
     outcome = ensure_brief(
         bootstrap.store(),
@@ -229,7 +230,7 @@ def create_articles(
     if outcome.created:
         metrics.add_metric(name="BriefsCreated", unit=MetricUnit.Count, value=1)
     logger.info("brief ready", extra={"brief_id": outcome.brief.id, "new_brief": outcome.created})
-    return _json(201 if outcome.created else 200, outcome.brief)
+    return json_response(201 if outcome.created else 200, outcome.brief)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
@@ -18,7 +18,14 @@ from pydantic import BaseModel, Field
 from newsbrief_aws.store import ID_PATTERN, MAX_LIST_LIMIT
 
 from . import bootstrap, feed_polling
-from .api_articles import BODY_ERRORS, RequestBody, Url, WholeNumber, whole_number
+from .api_articles import (
+    BODY_ERRORS,
+    RequestBody,
+    Url,
+    WholeNumber,
+    json_response,
+    whole_number,
+)
 from .api_docs import declare_answer
 from .api_read import CURSOR_DESCRIPTION, DEFAULT_LIST_LIMIT, MAX_CURSOR_CHARS
 from .error_responses import declare_errors
@@ -120,11 +127,6 @@ class FeedArticleList(BaseModel):
     next_cursor: str | None
 
 
-def _json(status: int, model: BaseModel) -> Response[Any]:
-    # Serialized (and checked against the route's schema) by powertools.
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
-
-
 @router.post(
     "/feeds",
     operation_id="create_feed",
@@ -146,14 +148,15 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
         from newsbrief.pipeline import brief_id
 
         feed = poller.store.get_feed(brief_id(request.url))
-        return _json(200, FeedCreated(**feed.public()))
+        return json_response(200, FeedCreated(**feed.public()))
     summary = PollSummary(
         result=outcome.result, entries=outcome.entries, queued=outcome.queued,
         disallowed=outcome.disallowed, refused=outcome.refused, deferred=outcome.deferred,
     )  # fmt: skip
     metrics.add_metric(name="FeedArticlesQueued", unit=MetricUnit.Count, value=outcome.queued)
     logger.info("feed registered", extra={"feed_id": outcome.feed.id, "queued": outcome.queued})
-    return _json(201 if created else 200, FeedCreated(**outcome.feed.public(), poll=summary))
+    answer = FeedCreated(**outcome.feed.public(), poll=summary)
+    return json_response(201 if created else 200, answer)
 
 
 @router.get(
