@@ -278,6 +278,8 @@ def queries(briefs: list[Any], now: datetime) -> dict[str, dict[str, str]]:
     mid_name, _ = ranked[len(ranked) // 50][0]
     rare_name, _ = ranked[-1][0]
     site = Counter(b.source for b in briefs).most_common(1)[0][0]
+    # Windows end at the time the briefs were made for, not when a query runs (minutes later).
+    until = now.isoformat(timespec="seconds")
     week = (now - timedelta(days=7)).isoformat(timespec="seconds")
     month = (now - timedelta(days=31)).isoformat(timespec="seconds")
     return {
@@ -290,10 +292,10 @@ def queries(briefs: list[Any], now: datetime) -> dict[str, dict[str, str]]:
         "entity top, limit 100": {"entity": top_name, "limit": "100"},
         "entities 24 h": {},
         "entities 24 h, type": {"type": "PERSON"},
-        "entities 7 days": {"since": week},
-        "entities 31 days": {"since": month},
-        "entities 31 days, type": {"since": month, "type": "PERSON"},
-        "entities 31 days, source": {"since": month, "source": site},
+        "entities 7 days": {"since": week, "until": until},
+        "entities 31 days": {"since": month, "until": until},
+        "entities 31 days, type": {"since": month, "until": until, "type": "PERSON"},
+        "entities 31 days, source": {"since": month, "until": until, "source": site},
     }
 
 

@@ -563,17 +563,19 @@ class EntityIndex:
         totals: dict[tuple[str, str], list[Any]] = {}
         found = self._parallel(one, parts)
         for (kind, day, _first, _last), items in zip(parts, found, strict=True):
+            # A month of counters is tens of thousands of items: their few attributes are read
+            # as they come (typed values), not through the SDK's deserializer (~10x the CPU).
             for item in items:
                 if not self._alive(item, now):
                     continue
-                row = from_item(item)
-                hour, _expiry, key = row["sk"].split("#", 2)
-                total = totals.setdefault((kind, key), [0, 0, row["name"], ""])
-                total[0] += row["briefs"]
-                total[1] += row["mentions"]
+                hour, _expiry, key = item["sk"]["S"].split("#", 2)
+                name = item["name"]["S"]
+                total = totals.setdefault((kind, key), [0, 0, name, ""])
+                total[0] += int(item["briefs"]["N"])
+                total[1] += int(item["mentions"]["N"])
                 stamp = f"{day}T{hour}"
                 if stamp >= total[3]:  # the most recent hour's spelling of the name
-                    total[2], total[3] = row["name"], stamp
+                    total[2], total[3] = name, stamp
         ranked = sorted(
             ((kind, key, t) for (kind, key), t in totals.items() if t[0] > 0),
             key=lambda r: (-r[2][0], -r[2][1], r[2][2], r[0], r[1]),
