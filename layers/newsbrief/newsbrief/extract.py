@@ -73,6 +73,14 @@ SKIP_TAGS = frozenset(
     "object embed canvas video audio picture img map figcaption figure label source track "
     "dialog head".split()
 )
+# Skipped elements that lxml lets swallow the rest of the page when their end tag is missing
+# (or the markup inside confuses it), and what shows they did: a section heading, the page's
+# main element, or several paragraphs (a caption or a button label has one at most).
+SWALLOWING_TAGS = frozenset({"button", "label", "option", "figure", "picture", "video", "audio"})
+SWALLOWED_MARKERS = ("main", "article", "h2")
+MIN_SWALLOWED_PARAGRAPHS = 3
+# The id React gives a streamed segment (``<div hidden id="S:0">``).
+_STREAMED_SEGMENT_RE = re.compile(r"S:\d+$")
 # Structural boilerplate: their text is kept out of the article wherever they are.
 BAD_TAGS = frozenset({"nav", "aside", "footer", "menu"})
 SOFT_BAD_TAGS = frozenset({"header"})
@@ -93,10 +101,13 @@ SEMANTIC_BOUNDARIES = frozenset({"article", "main"})
 PAGE_TAGS = frozenset({"html", "body", "main", "article"})
 # Paragraphs inside these (below the container being widened) are teasers of other stories.
 TEASER_TAGS = frozenset({"article", "li"})
+# ...when at least this share of their text is links (a teaser's headline is its link; a
+# paragraph of the article's own list has at most a citation or two).
+TEASER_LINK_SHARE = 0.15
 
 # Class/id words of comment sections: dropped even when longer than the article itself.
 _COMMENT_HINT_RE = re.compile(
-    r"comment|komment|comentari|disqus|respond\b|replies|discussion|forum|talkback"
+    r"comment(?!ar)|komment|comentari|disqus|respond\b|replies|discussion|forum|talkback"
 )
 # Class/id words of other boilerplate (word-ish boundaries so "shadow" never reads as "ad").
 _NEG_HINT_RE = re.compile(
@@ -108,6 +119,9 @@ _NEG_HINT_RE = re.compile(
     r"meta|bio|teaser|rail|banner|paywall|inline-?ad|linkbox|tools|follow|donate|"
     r"partner|embed|newsletter\w*|photo|gallery|video|audio)(?=$|[\s_-])"
 )
+# CSS utility classes whose words are property values, not what the element holds
+# ("overflow-hidden" clips, it does not hide).
+_UTILITY_CLASS_RE = re.compile(r"\S*overflow\S*")
 _POS_HINT_RE = re.compile(
     r"article|body|content|entry|main|post|story|text|prose|blog|hentry|paragraph"
 )
@@ -278,6 +292,8 @@ class _Walker:
         self.parent: list[int] = []  # container id -> parent container id (-1 for none)
         self.hint: list[int] = []  # container id -> -2 comments, -1 boilerplate, 0, 1 content
         self.tags: list[str] = []
+        # container id -> its class names that carry a boilerplate hint
+        self.negative_classes: list[tuple[str, ...]] = []
         self.itemprop_body: list[int] = []  # containers marked itemprop="articleBody"
         self._chain: list[int] = []
         self._buffer: list[str] = []
@@ -315,7 +331,8 @@ class _Walker:
         cid = len(self.parent)
         self.parent.append(self._chain[-1] if self._chain else -1)
         self.tags.append(tag)
-        hint = _hint(attrs)
+        hint, negative_classes = _hint(attrs)
+        self.negative_classes.append(negative_classes)
         # A <header> is page or article chrome (logo, headline, byline), unless it holds the
         # body itself, which the boilerplate-hint rule checks.
         self.hint.append(min(hint, -1) if tag in SOFT_BAD_TAGS else hint)
@@ -326,7 +343,7 @@ class _Walker:
     # -- metadata -------------------------------------------------------------------------
     def _in_comments(self, attrs: dict[str, str]) -> bool:
         # Commenters' names are not the article's authors.
-        return _hint(attrs) == -2 or any(self.hint[c] == -2 for c in self._chain)
+        return _hint(attrs)[0] == -2 or any(self.hint[c] == -2 for c in self._chain)
 
     def _collect_head(self, head: Tag) -> None:
         for node in head.children:
@@ -398,7 +415,7 @@ class _Walker:
                 continue  # comments, doctypes, processing instructions
             name = node.name
             attrs = _attrs(node)
-            if name in SKIP_TAGS:
+            if name in SKIP_TAGS and not _swallowed_page(node):
                 if name == "head":
                     self._collect_head(node)
                 elif name == "img" and attrs.get("itemprop") == "image":
@@ -422,7 +439,7 @@ class _Walker:
                 continue
             if _hidden(attrs):
                 continue
-            bad = name in BAD_TAGS
+            bad = name in BAD_TAGS and not _swallowed_by_boilerplate(node)
             is_container = name in BLOCK_TAGS
             is_link = name == "a"
             if len(self.signals.bylines) < 5 and _is_byline(attrs) and not self._in_comments(attrs):
@@ -446,29 +463,62 @@ class _Walker:
         self._flush(current[0], bad_depth > 0)
 
 
-def _hint(attrs: dict[str, str]) -> int:
-    """-2 for comment sections, -1 for other boilerplate, 1 for content, 0 for neither."""
+def _hint(attrs: dict[str, str]) -> tuple[int, tuple[str, ...]]:
+    """The element's class/id hint and its class names that carry a boilerplate hint.
+
+    Hint: -2 for comment sections, -1 for other boilerplate, 1 for content, 0 for neither.
+    """
     cls = attrs.get("class")
     ident = attrs.get("id")
     if not cls and not ident:
-        return 0
-    return _hint_of(f"{cls or ''} {ident or ''}".lower())
+        return _NO_HINT
+    return _hint_of(cls or "", ident or "")
+
+
+_NO_HINT: tuple[int, tuple[str, ...]] = (0, ())
 
 
 @lru_cache(maxsize=4096)  # pages repeat the same class names on hundreds of elements
-def _hint_of(key: str) -> int:
+def _hint_of(cls: str, ident: str) -> tuple[int, tuple[str, ...]]:
+    cls = _UTILITY_CLASS_RE.sub(" ", cls.lower())
+    key = f"{cls} {ident.lower()}"
+    negative = tuple(name for name in cls.split() if _NEG_HINT_RE.search(f" {name} "))
     if _COMMENT_HINT_RE.search(key):
-        return -2
+        return -2, negative
     if _NEG_HINT_RE.search(key):
-        return 0 if _POS_HINT_RE.search(key) and "share" not in key else -1
+        if _POS_HINT_RE.search(key) and "share" not in key:
+            return 0, negative
+        return -1, negative
     if _POS_HINT_RE.search(key):
-        return 1
-    return 0
+        return 1, negative
+    return 0, negative
+
+
+def _swallowed_page(node: Tag) -> bool:
+    """A skipped element that holds the page's content: its end tag is missing or misparsed.
+
+    ``<button><div>...`` never closed makes lxml put the rest of the page inside the button
+    (a figure holding a table sometimes ends up the same way); a browser shows that content, so
+    the walk must go in. Real controls and figures hold a label, an icon or a caption, never
+    sections of text.
+    """
+    if node.name not in SWALLOWING_TAGS:
+        return False
+    if node.find(SWALLOWED_MARKERS) is not None:
+        return True
+    return len(node.find_all("p", limit=MIN_SWALLOWED_PARAGRAPHS)) >= MIN_SWALLOWED_PARAGRAPHS
+
+
+def _swallowed_by_boilerplate(node: Tag) -> bool:
+    """A nav, aside or footer holding ``<main>``: never closed, it took in the whole page."""
+    return node.find("main") is not None
 
 
 def _hidden(attrs: dict[str, str]) -> bool:
     if "hidden" in attrs:
-        return True
+        # Streaming server rendering sends each finished part in a hidden block that a script
+        # moves into place (React: id "S:<n>"); it holds the page's real content.
+        return not _STREAMED_SEGMENT_RE.match(attrs.get("id") or "")
     style = attrs.get("style")
     return bool(style and _HIDDEN_STYLE_RE.search(style))
 
@@ -501,6 +551,7 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
             total_para += block.length
             for cid in block.chain:
                 para[cid] += block.length
+    layout = _layout_classes(walker, blocks, total_para)
     dropped = [False] * count
     for cid in range(count):
         hint = walker.hint[cid]
@@ -511,8 +562,13 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
             )
             dropped[cid] = not wrapper and total_para - para[cid] >= MIN_TEXT_OUTSIDE_COMMENTS
         elif hint == -1:
-            # A boilerplate hint is believed unless the element holds much of the page's text.
-            dropped[cid] = para[cid] < HINT_OVERRIDE_SHARE * total_para
+            # A boilerplate hint is believed unless the element holds much of the page's text,
+            # or its hinted class names are the page's layout (page builders wrap every piece
+            # of the article in "widget" elements).
+            negative = walker.negative_classes[cid]
+            dropped[cid] = para[cid] < HINT_OVERRIDE_SHARE * total_para and not (
+                negative and all(name in layout for name in negative)
+            )
     kept = [b for b in blocks if not b.bad and not any(dropped[c] for c in b.chain)]
     if not kept:
         return []
@@ -523,7 +579,12 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     junk = [0] * count
     paragraphs = [0] * count
     stamps = [0] * count
+    chars = [0] * count
+    linked = [0] * count
     for block in kept:
+        for cid in block.chain:
+            chars[cid] += block.length
+            linked[cid] += block.link_length
         if block.paragraph_like:
             weight = block.length * (LIST_ITEM_WEIGHT if block.tag == "li" else 1.0)
             for distance, cid in enumerate(reversed(block.chain)):
@@ -560,8 +621,31 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     posts = [
         _posts(stamps[c] - stamps[best], paragraphs[c] - paragraphs[best]) for c in range(count)
     ]
-    best = _widen(walker, kept, best, good, junk, posts)
+    # A list item or <article> below the article that links out is another story's teaser;
+    # one without links is a part of this article written as a list.
+    teaser = [
+        walker.tags[c] in TEASER_TAGS and linked[c] >= TEASER_LINK_SHARE * chars[c]
+        for c in range(count)
+    ]
+    best = _widen(walker, kept, best, good, junk, posts, teaser)
     return [b for b in kept if best in b.chain and not _link_list(b)]
+
+
+def _layout_classes(walker: _Walker, blocks: list[_Block], total_para: int) -> set[str]:
+    """Boilerplate-hinted class names whose elements together hold much of the page's text.
+
+    One element can be a wrapper whose name misleads ("has-sidebar"); a class name shared by
+    the elements that hold most of the paragraphs is how the page is laid out, not a box of
+    boilerplate beside the article.
+    """
+    held: dict[str, int] = {}
+    for block in blocks:
+        if not block.paragraph_like or block.bad:
+            continue
+        names = {name for cid in block.chain for name in walker.negative_classes[cid]}
+        for name in names:
+            held[name] = held.get(name, 0) + block.length
+    return {name for name, chars in held.items() if chars >= HINT_OVERRIDE_SHARE * total_para}
 
 
 def _link_list(block: _Block) -> bool:
@@ -585,6 +669,7 @@ def _widen(
     good: list[float],
     junk: list[int],
     posts: list[bool],
+    teaser: list[bool],
 ) -> int:
     """Widen the chosen container while its parent adds article-like text, not teasers.
 
@@ -593,10 +678,11 @@ def _widen(
     not inside other ``<article>`` elements or list items (how teaser lists are built), and an
     ``<article>`` or ``<main>`` element that holds the text is never widened past.
     """
-    while walker.parent[best] >= 0:
-        if walker.tags[best] in SEMANTIC_BOUNDARIES and good[best]:
+    candidate = best
+    while walker.parent[candidate] >= 0:
+        if walker.tags[candidate] in SEMANTIC_BOUNDARIES and good[candidate]:
             break
-        parent = walker.parent[best]
+        parent = walker.parent[candidate]
         if posts[parent]:
             break  # what the parent adds is a list of dated posts (comments), not more body
         extra_junk = junk[parent] - junk[best]
@@ -606,16 +692,19 @@ def _widen(
                 if not block.paragraph_like or parent not in block.chain or best in block.chain:
                     continue
                 inner = block.chain[block.chain.index(parent) + 1 :]
-                if any(walker.tags[c] in TEASER_TAGS for c in inner):
+                if any(teaser[c] for c in inner):
                     extra_junk += block.length
                 else:
                     extra_good += block.length
+        candidate = parent
         if extra_good >= WIDEN_MIN_CHARS and extra_good >= WIDEN_GOOD_TO_JUNK * extra_junk:
             best = parent
         elif extra_good == 0 and extra_junk == 0:
             best = parent  # a wrapper that adds nothing: harmless, keeps headings in
-        else:
+        elif extra_good or extra_junk >= WIDEN_MIN_CHARS:
             break
+        # else: the step adds only a heading or a label; the article may be split into
+        # sibling sections, so the next ancestors are judged against the current best.
     return best
 
 
