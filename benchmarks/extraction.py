@@ -74,7 +74,7 @@ class Page:
 
     @property
     def half(self) -> str:
-        """"A" when the first hex digit of sha1(file name) is even, else "B"."""
+        """ "A" when the first hex digit of sha1(file name) is even, else "B"."""
         digit = int(hashlib.sha1(self.file_name.encode()).hexdigest()[0], 16)
         return "A" if digit % 2 == 0 else "B"
 
@@ -185,9 +185,7 @@ def readability(html: str, url: str | None) -> Output:
 # --- body quality -------------------------------------------------------------------------
 
 
-def run_bodies(
-    pages: list[Page], extractors: dict[str, Extractor]
-) -> dict[str, dict[str, Output]]:
+def run_bodies(pages: list[Page], extractors: dict[str, Extractor]) -> dict[str, dict[str, Output]]:
     """Each extractor's output on each page, systems interleaved page by page."""
     outputs: dict[str, dict[str, Output]] = {name: {} for name in extractors}
     for page in pages:
@@ -257,9 +255,7 @@ def print_failures(pages: list[Page], scores: dict[str, dict[str, PageScore]]) -
     print(f"- below 0.5 where trafilatura's best is above 0.9: {len(worse)} {worse[:20]}")
 
 
-def print_worst(
-    pages: list[Page], scores: dict[str, dict[str, PageScore]], count: int
-) -> None:
+def print_worst(pages: list[Page], scores: dict[str, dict[str, PageScore]], count: int) -> None:
     """The pages where newsbrief trails trafilatura's best setting most."""
     ours = scores["newsbrief"]
     references = [v for k, v in scores.items() if k in TRAFILATURA_SETTINGS]
@@ -327,8 +323,10 @@ def print_metadata(pages: list[Page], trafilatura_outputs: dict[str, Output] | N
     for page in pages:
         with_url.add(page, newsbrief(page.html, page.url))
         without_url.add(page, newsbrief(page.html, None))
-    print("\n| extractor | title exact | all authors right | author where gold has none "
-          "| date right to the day |")
+    print(
+        "\n| extractor | title exact | all authors right | author where gold has none "
+        "| date right to the day |"
+    )
     print("| --- | --- | --- | --- | --- |")
     print(with_url.row("newsbrief (with the page URL)"))
     print(without_url.row("newsbrief (no URL, as the CLI on a saved file)"))
