@@ -17,43 +17,6 @@ def page(head: str = "", body: str = "", html_attrs: str = "") -> str:
     return f"<html {html_attrs}><head>{head}</head>{body}</html>"
 
 
-@pytest.mark.parametrize(
-    ("raw", "iso"),
-    [
-        ("2024-03-05T14:30:00Z", "2024-03-05T14:30:00+00:00"),
-        ("2024-03-05T14:30:00+0100", "2024-03-05T14:30:00+01:00"),
-        ("2024-03-05T14:30:00.123-05:00", "2024-03-05T14:30:00-05:00"),
-        ("2024-03-05 14:30:00", "2024-03-05T14:30:00"),
-        ("2024-03-05", "2024-03-05"),
-        ("Tue, 05 Mar 2024 14:30:00 GMT", "2024-03-05T14:30:00+00:00"),
-        ("March 5, 2024", "2024-03-05"),
-        ("5 March 2024", "2024-03-05"),
-        ("20240305", "2024-03-05"),
-        ("0001-01-01T00:00:00+00:00", None),
-        ("1970-01-01", None),
-        ("not a date", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_dates_normalise_to_iso8601(raw: str | None, iso: str | None) -> None:
-    assert md.to_iso8601(raw) == iso
-
-
-@pytest.mark.parametrize(
-    ("line", "iso"),
-    [
-        ("Published Saturday, May 18, 2019", "2019-05-18"),
-        ("Keisha Morgan · Oct. 6, 2024", "2024-10-06"),
-        ("18.09.2024, 06:00 Uhr", "2024-09-18"),
-        ("Updated 2023-11-02 09:10", "2023-11-02"),
-        ("31.02.2024", None),
-    ],
-)
-def test_datelines_in_text(line: str, iso: str | None) -> None:
-    assert md.date_in_text(line) == iso
-
-
 def test_published_falls_back_to_the_date_in_the_url() -> None:
     article = extract_article(page(), "https://news.example/2021/07/09/fair-returns/")
     assert article.published == "2021-07-09"
@@ -61,9 +24,69 @@ def test_published_falls_back_to_the_date_in_the_url() -> None:
 
 def test_published_prefers_meta_over_time_element_and_url() -> None:
     head = '<meta property="article:published_time" content="2022-01-02T03:04:05Z">'
-    body = '<time datetime="2020-01-01">1 Jan 2020</time>'
+    body = '<time datetime="2020-01-01"></time>'
     article = extract_article(page(head, body), "https://news.example/2019/01/01/x")
     assert article.published == "2022-01-02T03:04:05+00:00"
+
+
+def test_the_date_shown_above_the_article_beats_the_metadata() -> None:
+    # The CMS's record says 2024; readers are told the article is from March 2023.
+    head = '<meta property="article:published_time" content="2024-06-24T10:00:00Z">'
+    body = "<h1>Fair returns</h1><div class='meta'>March 20, 2023</div>"
+    assert extract_article(page(head, body)).published == "2023-03-20"
+
+
+def test_a_shown_date_the_metadata_agrees_with_keeps_the_metadata_timestamp() -> None:
+    head = (
+        '<meta property="article:published_time" content="2024-01-10T08:00:00-05:00">'
+        '<meta property="article:modified_time" content="2025-02-22T22:13:14+00:00">'
+    )
+    body = "<div class='meta'>Feb 22, 2025</div>"
+    assert extract_article(page(head, body)).published == "2025-02-22T22:13:14+00:00"
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["Updated May 2, 2025", "Last updated on May 2, 2025", "Reviewed: May 2, 2025"],
+)
+def test_a_dateline_of_an_update_is_not_the_publication_date(dateline: str) -> None:
+    head = '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
+    body = f"<div class='meta'>{dateline}</div>"
+    assert extract_article(page(head, body)).published == "2021-08-12T19:35:44+00:00"
+
+
+def test_published_then_updated_on_one_line_gives_the_publication() -> None:
+    body = "<div class='meta'>Published Apr 26, 2023 · Updated Aug 21, 2025</div>"
+    assert extract_article(page("", body)).published == "2023-04-26"
+
+
+@pytest.mark.parametrize(
+    ("lang", "known", "expected"),
+    [
+        ("en-US", "", "2025-08-01"),  # American pages put the month first
+        ("en-GB", "", "2025-01-08"),
+        ("en-GB", "2025-08-01T15:01:58+00:00", "2025-08-01T15:01:58+00:00"),  # metadata decides
+    ],
+)
+def test_digits_only_datelines_are_read_in_the_page_order(
+    lang: str, known: str, expected: str
+) -> None:
+    head = f'<meta property="article:modified_time" content="{known}">' if known else ""
+    body = "<div class='meta'>8/1/2025</div>"
+    assert extract_article(page(head, body, f'lang="{lang}"')).published == expected
+
+
+def test_a_date_shown_anywhere_on_the_page_is_the_last_resort() -> None:
+    # Neither metadata nor a dateline by the article: only a footer line gives a date.
+    body = "<div class='page-foot'><p>Last updated: November 13, 2025</p></div>"
+    html = page("", "").replace("</article>", f"</article>{body}")
+    assert extract_article(html).published == "2025-11-13"
+
+
+def test_a_page_without_any_stated_date_gets_the_date_htmldate_finds() -> None:
+    # No meta, JSON-LD, <time> or dateline: the date sits in an attribute of the page.
+    body = "<abbr class='published' title='2022-10-05T10:00:00'>Oct</abbr>"
+    assert extract_article(page("", body)).published == "2022-10-05"
 
 
 @pytest.mark.parametrize(

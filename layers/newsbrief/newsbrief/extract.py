@@ -39,6 +39,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from . import metadata as md
+from .dates import DATE_IN_LINE_RE, find_page_date
 from .errors import NoArticle
 from .models import Article
 
@@ -152,19 +153,12 @@ BOILERPLATE_LABELS = frozenset(
 BOILERPLATE_LABELS = frozenset(label.strip() for label in BOILERPLATE_LABELS)
 # "By Jane Doe" on its own line: the byline, which metadata carries.
 _BYLINE_LINE_RE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^.!?]{2,50}$", re.IGNORECASE)
-# A date written out in a short line ("Oct. 6, 2024", "18.09.2024", "2024-09-18").
-_DATE_IN_LINE_RE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b|"
-    r"\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{4}\b|"
-    r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b",
-    re.IGNORECASE,
-)
 MAX_DATELINE_EXTRA_WORDS = 3
 # Lines just above the article that are searched for its byline and dateline.
 MAX_HEADER_LINES = 8
 _WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers don't count
 # A timestamp in a short line: a date, a clock time or "3 hours ago".
-_TIMESTAMP_RE = re.compile(_DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
+_TIMESTAMP_RE = re.compile(DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?…。！？")
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
@@ -721,7 +715,7 @@ def _scan_header_lines(blocks: list[_Block], first: _Block, signals: md.Signals)
             header.extend(block.text.split("\n"))
     # The lines nearest to the article are its own; the page top may hold other stories'.
     for line in header[-MAX_HEADER_LINES:]:
-        _is_label(line, signals)
+        _is_label(line, signals, signals.header_dates)
 
 
 def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> str:
@@ -733,7 +727,11 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
         if block.tag in HEADING_TAGS:
             lines = [block.text]
         else:
-            lines = [line for line in block.text.split("\n") if not _is_label(line, signals)]
+            lines = [
+                line
+                for line in block.text.split("\n")
+                if not _is_label(line, signals, signals.text_dates)
+            ]
         if norm_title:
             lines = [line for line in lines if md.normalize_text(line) != norm_title]
         if not lines:
@@ -748,7 +746,7 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
     return "\n\n".join(paragraphs)
 
 
-def _is_label(line: str, signals: md.Signals) -> bool:
+def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
     """A short line that is a label, a dateline, a byline or a copyright notice, not prose.
 
     Datelines and bylines are kept as metadata signals: some pages have no other.
@@ -758,17 +756,24 @@ def _is_label(line: str, signals: md.Signals) -> bool:
     if _BYLINE_LINE_RE.match(line):
         signals.bylines.append(line)
         return True
-    date = _DATE_IN_LINE_RE.search(line)
+    date = DATE_IN_LINE_RE.search(line)
     if date and line[-1:] not in SENTENCE_END and "@" not in line:
         rest = line[: date.start()] + line[date.end() :]
         # A dateline may name the author or say "Updated" and a time; an embedded post's
         # credit line ("— Name (@handle) May 5, 2024") is part of the quoted post.
         if len(_WORD_RE.findall(rest)) <= MAX_DATELINE_EXTRA_WORDS:
-            signals.text_dates.append(line)
+            datelines.append(line)
             return True
     if _COPYRIGHT_RE.match(line):
         return True
     return " ".join(re.findall(r"\w+", line.lower())) in BOILERPLATE_LABELS
+
+
+def _page_lines(blocks: list[_Block]) -> Iterator[str]:
+    """The lines of the page's text outside structural boilerplate, in document order."""
+    for block in blocks:
+        if not block.bad:
+            yield from block.text.split("\n")
 
 
 def _tokens(text: str) -> list[str]:
@@ -831,7 +836,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
         text=text,
         title=title,
         authors=md.find_authors(signals, site_name),
-        published=md.find_published(signals, url),
+        published=md.find_published(signals, url)
+        or md.find_shown_date(_page_lines(walker.blocks), signals)
+        or find_page_date(html),
         language=md.find_language(signals),
         canonical_url=md.find_canonical(signals, url),
         site_name=site_name,

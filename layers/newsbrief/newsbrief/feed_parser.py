@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from html.entities import name2codepoint
 from typing import Literal
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from .dates import to_iso8601
 from .errors import InvalidFeed
 from .urls import absolute_url, clean_url
 
@@ -154,24 +153,10 @@ def _html_to_text(markup: str | None) -> str | None:
 def parse_date(value: str | None) -> str | None:
     """An RFC 822 (RSS) or ISO 8601 / W3C (Atom, sitemaps) date as ISO 8601; ``None`` if unreadable.
 
-    Feeds are sloppy with dates; an unreadable one is dropped, not an error.
+    Feeds are sloppy with dates; an unreadable one is dropped, not an error. Timestamps are
+    converted to UTC, so entries from different feeds compare.
     """
-    if not value:
-        return None
-    value = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC)
-    if len(value) == 10 and value[4] == "-":  # a bare date (sitemaps): keep it a date
-        return parsed.date().isoformat()
-    return parsed.isoformat(timespec="seconds")
+    return to_iso8601(value, utc=True)
 
 
 def _link(href: str | None, base: str | None) -> str | None:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from email.utils import parsedate_to_datetime
 from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urlsplit
 
 from .urls import absolute_url
+
+from .dates import DATE_IN_LINE_RE, date_in_text, date_in_url, to_iso8601
 
 # JSON-LD types that describe the article itself (schema.org Article and its subtypes).
 ARTICLE_TYPES = frozenset(
@@ -42,15 +43,34 @@ ARTICLE_TYPES = frozenset(
 # and a hostile page must not make us recurse without bound.
 MAX_JSONLD_DEPTH = 8
 MAX_JSONLD_NODES = 2000
+# Meta tags that carry the publication date, most trusted first, and the last update's date.
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "published",
+    "datepublished",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+# Datelines read at most, nearest to the article first.
+MAX_DATELINES = 3
+# A line that shows a date, anywhere on the page: longer lines are prose that mentions one.
+MAX_SHOWN_DATE_CHARS = 100
 
 _SPACE_RE = re.compile(r"\s+")
 # Title separators sites put between the headline and their own name ("Headline | Site").
 _TITLE_SPLIT_RE = re.compile(r"\s+(?:\||–|—|-|::|·|•|»|/)\s+|\s*\|\s*")
-# A date in a URL path: /2024/05/03/ or /2024-05-03/ (also 20240503 between separators).
-_URL_DATE_RE = re.compile(
-    r"(?<!\d)(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?!\d)"
-)
-_URL_COMPACT_DATE_RE = re.compile(r"[/_-](20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
 # Words that make a byline an organisation or a role, not a person.
 _ORG_WORDS = frozenset(
     """news staff desk team editors editorial newsroom agency agencies press wire reuters afp ap
@@ -72,34 +92,12 @@ _AUTHOR_SPLIT_RE = re.compile(
     r"\s*(?:,|;|&|\|)\s*|\s+(?:[Aa]nd|AND|und|y|e|et|dan|with)\s+|(?<=[a-z]{2})\.\s+"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
-# Publication dates before this are CMS placeholders (0001-01-01, 1970-01-01), not news.
-MIN_YEAR = 1990
-_MONTHS = {
-    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
-}
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_TEXT_DATE_RE = re.compile(
-    rf"\b(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}}),? (?P<y1>\d{{4}})\b|"
-    rf"\b(?P<d2>\d{{1,2}})\.? (?P<m2>{_MONTH}) (?P<y2>\d{{4}})\b",
-    re.IGNORECASE,
-)
-_NUMERIC_DATE_RE = re.compile(
-    r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})\b"
-)
 _LANG_RE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
-# Dates in prose ("March 5, 2024", "5 March 2024") that meta tags sometimes carry.
-_TEXT_DATE_FORMATS = (
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%Y/%m/%d",
-    "%d/%m/%Y",
-    "%Y.%m.%d",
-    "%d.%m.%Y",
-    "%Y%m%d",
-    "%B %d, %Y %I:%M %p",
-    "%b %d, %Y %I:%M %p",
+# Words that make a dateline the date of an update, not of publication.
+_UPDATE_RE = re.compile(
+    r"(?<![^\W\d])(?:updated?|modified|revised|reviewed|aktualisiert|actualizado|atualizado|"
+    r"mis à jour|aggiornato)\b",
+    re.IGNORECASE,
 )
 
 
@@ -114,7 +112,8 @@ class Signals:
     h1: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)  # <time datetime> values, document order
     bylines: list[str] = field(default_factory=list)  # texts of author/byline elements
-    text_dates: list[str] = field(default_factory=list)  # datelines found in the text
+    header_dates: list[str] = field(default_factory=list)  # datelines just above the article
+    text_dates: list[str] = field(default_factory=list)  # datelines inside the article
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # article objects only
 
     def add_meta(self, key: str, value: str) -> None:
@@ -348,124 +347,79 @@ def find_authors(signals: Signals, site_name: str | None) -> list[str]:
 # --- dates ---------------------------------------------------------------------------------
 
 
-def to_iso8601(raw: str | None) -> str | None:
-    """Normalise a date or datetime string to ISO 8601; ``None`` when it is not a date.
+def find_published(signals: Signals, url: str | None) -> str | None:
+    """The publication date as ISO 8601, from the most to the least trustworthy source.
 
-    Implausible years (CMS placeholders such as 0001-01-01) count as no date.
+    The date the page shows just above the article comes first: it is what readers are told,
+    and metadata is often the CMS's record of another day (the first draft, a re-import).
+    A dateline that only says when the article was updated is passed over.
     """
-    if not raw:
-        return None
-    text = clean_space(raw)
-    if not text or len(text) > 64:
-        return None
-    parsed = _parse_datetime(text)
-    if parsed is None:
-        return None
-    value, date_only = parsed
-    if not MIN_YEAR <= value.year <= datetime.now().year + 1:
-        return None
-    return value.date().isoformat() if date_only else value.isoformat()
+    stated = [
+        to_iso8601(raw)
+        for raw in (
+            _ld_text(_ld_first(signals.jsonld, "datePublished")),
+            *(signals.meta.get(k) for k in PUBLISHED_META),
+            *signals.times[:3],
+            _ld_text(_ld_first(signals.jsonld, "dateCreated")),
+        )
+    ]
+    modified = [
+        to_iso8601(raw)
+        for raw in (
+            _ld_text(_ld_first(signals.jsonld, "dateModified")),
+            *(signals.meta.get(k) for k in MODIFIED_META),
+        )
+    ]
+    # Days the metadata states, each with its full timestamp (publication before update).
+    known: dict[str, str] = {}
+    for iso in stated + modified:
+        if iso:
+            known.setdefault(iso[:10], iso)
+    month_first = _month_first(signals)
+    for line in signals.header_dates[:MAX_DATELINES]:
+        iso = _dateline_date(line, known, month_first)
+        if iso:
+            return known.get(iso, iso)  # the metadata's timestamp of that day is more precise
+    for iso in stated:
+        if iso:
+            return iso
+    for line in signals.text_dates[:MAX_DATELINES]:
+        iso = _dateline_date(line, known, month_first)
+        if iso:
+            return known.get(iso, iso)
+    return date_in_url(url)
 
 
-def _parse_datetime(text: str) -> tuple[datetime, bool] | None:
-    """The datetime in ``text`` and whether it carried only a date."""
-    candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
-    # "+0000" offsets are common in meta tags; fromisoformat wants "+00:00" before 3.11 quirks.
-    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)
-    candidate = re.sub(r"\.\d+(?=[+-]|$)", "", candidate)  # fractions of a second add nothing
-    try:
-        return datetime.fromisoformat(candidate), len(text) <= 10 and "T" not in text
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(text), False
-    except (TypeError, ValueError, IndexError):
-        pass
-    for fmt in _TEXT_DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt), "%H" not in fmt and "%I" not in fmt
-        except ValueError:
+def find_shown_date(lines: Iterable[str], signals: Signals) -> str | None:
+    """The first date written in a short line of the page, in document order, update or not.
+
+    The last resort before searching the whole page: a date the page shows somewhere (a
+    "Last updated" line at the foot, a byline with the date) is the date readers are given.
+    """
+    month_first = _month_first(signals)
+    for line in lines:
+        if (
+            len(line) > MAX_SHOWN_DATE_CHARS
+            or line[-1:] in ".!?"
+            or not DATE_IN_LINE_RE.search(line)
+        ):
             continue
+        iso = date_in_text(line, month_first=month_first)
+        if iso:
+            return iso
     return None
 
 
-def _url_date(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    match = _URL_DATE_RE.search(path)
-    if match is None:
-        match = _URL_COMPACT_DATE_RE.search(path)
-    if match is None:
-        return None
-    try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
-    except ValueError:
-        return None
+def _dateline_date(line: str, known: dict[str, str], month_first: bool) -> str | None:
+    """The publication date a dateline states; none when it only gives an update's date."""
+    published_part = _UPDATE_RE.split(line, maxsplit=1)[0]
+    return date_in_text(published_part, month_first=month_first, known=known)
 
 
-def find_published(signals: Signals, url: str | None) -> str | None:
-    """The publication date as ISO 8601, from the most to the least trustworthy source."""
-    candidates = [
-        _ld_text(_ld_first(signals.jsonld, "datePublished")),
-        *(
-            signals.meta.get(k)
-            for k in (
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "published_time",
-                "publishdate",
-                "publish-date",
-                "pubdate",
-                "dc.date.issued",
-                "dcterms.created",
-                "dc.date",
-                "date",
-                "sailthru.date",
-                "parsely-pub-date",
-                "article.published",
-                "cxenseparse:recs:publishtime",
-            )
-        ),
-        *signals.times[:3],
-        _ld_text(_ld_first(signals.jsonld, "dateCreated")),
-    ]
-    for raw in candidates:
-        iso = to_iso8601(raw)
-        if iso:
-            return iso
-    for line in signals.text_dates[:3]:
-        iso = date_in_text(line)
-        if iso:
-            return iso
-    return _url_date(url)
-
-
-def date_in_text(text: str) -> str | None:
-    """The first calendar date written in a line of text ("Published May 18, 2019")."""
-    match = _TEXT_DATE_RE.search(text)
-    if match:
-        month_name = (match.group("m1") or match.group("m2") or "")[:3].lower()
-        month = _MONTHS.get(month_name)
-        day = int(match.group("d1") or match.group("d2"))
-        year = int(match.group("y1") or match.group("y2"))
-    else:
-        match = _NUMERIC_DATE_RE.search(text)
-        if match is None:
-            return None
-        if match.group("iso"):
-            year, month, day = (int(x) for x in match.group("iso").split("-"))
-        else:
-            # Day first: the order of most of the world (and of every site using dots).
-            day, month, year = int(match.group("d")), int(match.group("m")), int(match.group("y"))
-    try:
-        return date(year, month or 0, day).isoformat()
-    except ValueError:
-        return None
+def _month_first(signals: Signals) -> bool:
+    """Whether digits-only dates on this page put the month first (American English)."""
+    lang = (signals.html_lang or signals.meta.get("og:locale") or "").lower().replace("_", "-")
+    return lang == "en" or lang.startswith("en-us")
 
 
 # --- language, URLs, names -----------------------------------------------------------------
