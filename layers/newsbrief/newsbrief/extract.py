@@ -277,6 +277,17 @@ def _element_end(html: str, tag: str, start: int) -> int:
         pos = match.end()
 
 
+Attrs = dict[str, str]
+
+
+def _attrs(node: Tag) -> Attrs:
+    """A tag's attributes, each value a string.
+
+    The soup is built with ``multi_valued_attributes=None``, so class lists stay one string.
+    """
+    return cast(Attrs, node.attrs)
+
+
 class _Walker:
     """One iterative walk over the tree: text blocks, container facts and metadata signals."""
 
@@ -380,7 +391,7 @@ class _Walker:
         stack: list[tuple[Iterator[PageElement], str, bool, bool, bool]] = []
         bad_depth = 0
         link_depth = 0
-        children = iter(root.contents)
+        children: Iterator[PageElement] = iter(root.contents)
         current = ("root", False)
         while True:
             node = next(children, None)
