@@ -113,6 +113,32 @@ def test_title_loses_the_site_name(title: str, site: str | None, expected: str) 
     assert md.find_title(signals, site) == expected
 
 
+def test_the_visible_headline_beats_a_title_written_for_search_engines() -> None:
+    signals = md.Signals(
+        meta={"og:title": "Health And Nutrition Trends For 2026"},
+        title="Health And Nutrition Trends For 2026 | Example Clinic",
+        h1=["Top 10 Health and Nutrition Trends to Watch"],
+    )
+    assert md.find_title(signals, "Example Clinic") == "Top 10 Health and Nutrition Trends to Watch"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "Cory Dransfeldt",  # the site's name as its logo
+        "Lakeside Notes and Letters",  # shares no word with any metadata title
+        "Cameras",  # a section's name: too short to be this headline
+    ],
+)
+def test_an_h1_that_is_not_the_headline_is_passed_over(h1: str) -> None:
+    signals = md.Signals(
+        meta={"og:title": "A brief intro to git"},
+        title="A brief intro to git | Cory Dransfeldt",
+        h1=[h1],
+    )
+    assert md.find_title(signals, "Cory Dransfeldt") == "A brief intro to git"
+
+
 def test_visible_headline_wins_when_the_title_wraps_it() -> None:
     signals = md.Signals(title="Fair returns | Local | Courier", h1=["Fair returns"])
     assert md.find_title(signals, None) == "Fair returns"
@@ -124,21 +150,111 @@ def test_visible_headline_wins_when_the_title_wraps_it() -> None:
         ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
         ("BY JANE DOE, Staff Writer", ["JANE DOE"]),
         ("Jane Doe | March 5, 2024", ["Jane Doe"]),
-        ("Associated Press", []),
-        ("By The Courier Staff", []),
-        ("Reuters", []),
         ("Von Anna Schmidt und Jörg Weber", ["Anna Schmidt", "Jörg Weber"]),
         ("jane@example.com", []),
         ("Sarah E. Needleman", ["Sarah E. Needleman"]),
         ("By Bruce Y. Lee and Ana Lima", ["Bruce Y. Lee", "Ana Lima"]),
         ("Finian Cunningham. Example International", ["Finian Cunningham"]),
-        ("The Water Coolest", []),
         ("Charlie Wood, The Courier", ["Charlie Wood"]),
         ("https://facebook.com/janedoe", []),
+        # What templates put around the names: dates, reading times, notes, other credits.
+        ("By Sofia Gomez December 2, 2025", ["Sofia Gomez"]),
+        ("Dec 23 Written By Lina Park", ["Lina Park"]),
+        ("Posted by Ravi Menon on Friday December 19, 2025 @08:00PM", ["Ravi Menon"]),
+        ("Ana LimaPublished May 2, 2025", ["Ana Lima"]),
+        ("By Shelby Lane, DVM . Reviewed by Molly Price, DVM", ["Shelby Lane"]),
+        ("By Paul Frew, Home and Digital Security Expert", ["Paul Frew"]),
+        ("Written by Dana Pike, Head of Marketing and Community Development", ["Dana Pike"]),
+        ("Article by: Cara Dunn RN, BSN, Certified Pediatric Sleep Consultant", ["Cara Dunn RN"]),
+        ("About Alexa Reed", ["Alexa Reed"]),
+        ("Sat, 20 Dec, 2025 - 06:36", []),
     ],
 )
-def test_authors_are_people_only(byline: str, authors: list[str]) -> None:
+def test_authors_in_bylines(byline: str, authors: list[str]) -> None:
     assert md.find_authors(md.Signals(bylines=[byline]), "The Courier") == authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "credit"),
+    [
+        ("Associated Press", ["Associated Press"]),
+        ("By The Courier Staff", ["The Courier Staff"]),
+        ("by Marketing Team", ["Marketing Team"]),
+        ("EDB Team", ["EDB Team"]),
+    ],
+)
+def test_a_byline_naming_no_person_credits_the_team(byline: str, credit: list[str]) -> None:
+    assert md.find_authors(md.Signals(bylines=[byline]), "The Courier") == credit
+
+
+def test_the_reviewer_is_named_when_the_byline_credits_only_the_publication() -> None:
+    signals = md.Signals(bylines=["Lakeside Mattress Makers Reviewed by Youval Meir"])
+    assert md.find_authors(signals, "Lakeside Mattress Makers") == ["Youval Meir"]
+
+
+def test_only_the_first_byline_element_may_credit_a_team() -> None:
+    # The first holds a date and a category; the second is the category alone.
+    signals = md.Signals(
+        bylines=["March 20, 2023 | Wellness & Prevention", "Wellness & Prevention"]
+    )
+    assert md.find_authors(signals, None) == []
+
+
+def test_a_person_in_the_byline_beats_a_team_in_the_metadata() -> None:
+    signals = md.Signals(meta={"author": "Example Health Group"}, bylines=["By Tracy Parker"])
+    assert md.find_authors(signals, None, lambda name: True) == ["Tracy Parker"]
+
+
+def test_metadata_credits_of_no_person_count_only_when_the_page_shows_them() -> None:
+    for credit in ("Camphouse Team", "q_admin", "Susan"):
+        signals = md.Signals(meta={"author": credit})
+        assert md.find_authors(signals, None) == []
+        assert md.find_authors(signals, None, lambda name: name == credit) == [credit]
+
+
+def test_a_shown_credit_of_two_first_names_keeps_both() -> None:
+    signals = md.Signals(meta={"author": "Linny and Pete"})
+    assert md.find_authors(signals, None, lambda text: text == "Linny and Pete") == [
+        "Linny",
+        "Pete",
+    ]
+
+
+def test_credentials_and_web_addresses_are_not_names() -> None:
+    signals = md.Signals(meta={"author": "Dylan Bailey, MS, RD, FAND"})
+    assert md.find_authors(signals, None) == ["Dylan Bailey"]
+    signals = md.Signals(meta={"author": "Example.com"})
+    assert md.find_authors(signals, None, lambda name: True) == []
+
+
+def test_citation_authors_are_all_read_last_name_first() -> None:
+    head = "".join(
+        f'<meta name="citation_author" content="{name}">'
+        for name in ("Roy, Aniruddha", "Patel, Jyoti", "Md Najmul Hossain")
+    )
+    assert extract_article(page(head)).authors == [
+        "Aniruddha Roy",
+        "Jyoti Patel",
+        "Md Najmul Hossain",
+    ]
+
+
+def test_a_yoast_written_by_label_names_the_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="Written by">'
+        '<meta name="twitter:data1" content="Erin Spain">'
+        '<meta name="twitter:label2" content="Est. reading time">'
+        '<meta name="twitter:data2" content="7 minutes">'
+    )
+    assert extract_article(page(head)).authors == ["Erin Spain"]
+
+
+def test_a_metadata_credit_the_page_shows_as_its_byline_is_kept() -> None:
+    head = '<meta name="author" content="Podium Staff">'
+    assert extract_article(page(head, "<p class='by'>By Podium Staff</p>")).authors == [
+        "Podium Staff"
+    ]
+    assert extract_article(page(head)).authors == []
 
 
 def test_jsonld_organisation_authors_are_dropped() -> None:

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as html_escape
 from html import unescape as html_unescape
 from itertools import islice
 from typing import cast
@@ -780,6 +781,19 @@ def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
     return " ".join(re.findall(r"\w+", line.lower())) in BOILERPLATE_LABELS
 
 
+def _shown_as_credit(html: str, name: str) -> bool:
+    """Whether the page shows ``name`` as a credit.
+
+    Either an element holds just the name (after "By"), or the name follows "by" and any tags.
+    """
+    escaped = re.escape(html_escape(name, quote=False))
+    pattern = (
+        rf">\s*(?:(?:written |posted )?by:?\s*)?{escaped}\s*<|"
+        rf"\bby:?\s*(?:<[^>]{{0,300}}>\s*){{0,4}}{escaped}\b"
+    )
+    return re.search(pattern, html, re.IGNORECASE) is not None
+
+
 def _page_lines(blocks: list[_Block]) -> Iterator[str]:
     """The lines of the page's text outside structural boilerplate, in document order."""
     for block in blocks:
@@ -846,7 +860,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
     return Article(
         text=text,
         title=title,
-        authors=md.find_authors(signals, site_name),
+        authors=md.find_authors(signals, site_name, lambda name: _shown_as_credit(html, name)),
         published=md.find_published(signals, url)
         or md.find_shown_date(_page_lines(walker.blocks), signals)
         or find_page_date(html),

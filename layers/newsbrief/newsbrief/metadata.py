@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
@@ -62,6 +62,9 @@ PUBLISHED_META = (
     "article.published",
     "cxenseparse:recs:publishtime",
 )
+AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
+# Scholarly pages give one tag per author, each holding one name, often "Last, First".
+CITATION_AUTHOR_META = ("citation_author", "citation_authors")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
 # Datelines read at most, nearest to the article first.
 MAX_DATELINES = 3
@@ -69,6 +72,11 @@ MAX_DATELINES = 3
 MAX_SHOWN_DATE_CHARS = 100
 
 _SPACE_RE = re.compile(r"\s+")
+_TITLE_WORD_RE = re.compile(r"\w+")
+# An <h1> is the headline when at least this share of its words are in a metadata title.
+HEADLINE_SHARED_WORDS = 0.3
+# Shorter <h1>s name a section, unless a metadata title is exactly that.
+MIN_HEADLINE_WORDS = 3
 # Title separators sites put between the headline and their own name ("Headline | Site").
 _TITLE_SPLIT_RE = re.compile(r"\s+(?:\||–|—|-|::|·|•|»|/)\s+|\s*\|\s*")
 # Words that make a byline an organisation or a role, not a person.
@@ -92,6 +100,49 @@ _AUTHOR_SPLIT_RE = re.compile(
     r"\s*(?:,|;|&|\|)\s*|\s+(?:[Aa]nd|AND|und|y|e|et|dan|with)\s+|(?<=[a-z]{2})\.\s+"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_WEB_ADDRESS_RE = re.compile(r"\.(?:com|org|net|co|io|gov|edu)\b", re.IGNORECASE)
+# A label before a byline's names ("Written by", "Posted by", "Author:", "About the author").
+_BYLINE_LABEL_RE = re.compile(
+    r"\b(?:(?:written|posted|published|reported|authored|article|story|text|words|photos?)\s+)?"
+    r"(?:by|von|por|par|oleh)\b\s*:?\s*|\bauthors?\s*:\s*|^(?:about(?:\s+the)?\s+)?author\b\s*:?\s*|^about\b\s*:?\s*",
+    re.IGNORECASE,
+)
+# A note glued to the name before it by a template ("Jane DoePublished May 2, 2025").
+_GLUED_NOTE_RE = re.compile(r"(?<=[a-z])(?=(?:Published|Updated|Reviewed|Posted|Edited)\b)")
+# Credits of other people after the authors' names: a review, an edit, an update.
+_OTHER_CREDIT_RE = re.compile(
+    r"\b(?:(?:medically|expert)\s+)?(?:reviewed|fact[- ]checked|edited|updated|illustrated)\b",
+    re.IGNORECASE,
+)
+# Where a byline's names end: a date, a reading time, a bullet, "on <date>".
+_BYLINE_END_RE = re.compile(
+    DATE_IN_LINE_RE.pattern
+    + r"|\s[•∙·⋅]\s?|\bpublished\b|\s(?:on|am|le|el|em)\s+(?=(?:[^\W\d]+,?\s+){0,2}\d)|\b\d+\s*min",
+    re.IGNORECASE,
+)
+# Words of a job title written after a name ("Jane Doe, Senior Editor"): not a second name.
+_ROLE_WORDS = frozenset(
+    """expert director head editor writer consultant attorney lawyer founder cofounder ceo cto
+    coo cfo manager specialist analyst creator engineer grader enthusiast columnist contributor
+    reviewer journalist dietitian nutritionist nurse physician doctor professor researcher
+    scientist officer president lead coordinator strategist designer developer illustrator
+    photographer producer reporter correspondent owner partner associate certified licensed
+    senior chief fellow member instructor teacher coach trainer therapist
+    advisor adviser planner agent broker""".split()
+)
+# Labels that author elements hold instead of a name.
+_NOT_NAMES = frozenset(
+    "fullbio signin author authors writtenby abouttheauthor readmore viewallposts posts "
+    "admin administrator staff anonymous unknown undefined null none webmaster "
+    "mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
+)
+# Degrees and honorifics written after a name ("Jane Doe, PhD").
+_CREDENTIALS = frozenset("phd md dr mba msc ma ba bsc rn jr sr esq".split())
+# Degrees that start a credential ("M.S. in Electrical Engineering").
+_DEGREES = frozenset("phd md mba msc ma ms ba bs bsc mfa jd dvm".split())
+# Yoast puts the author in twitter:data1 under this label.
+_WRITTEN_BY_LABELS = frozenset({"writtenby", "author", "geschriebenvon", "escritopor", "écritpar"})
 _LANG_RE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 # Words that make a dateline the date of an update, not of publication.
 _UPDATE_RE = re.compile(
@@ -115,11 +166,17 @@ class Signals:
     header_dates: list[str] = field(default_factory=list)  # datelines just above the article
     text_dates: list[str] = field(default_factory=list)  # datelines inside the article
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # article objects only
+    citation_authors: list[str] = field(default_factory=list)  # one name per citation tag
 
     def add_meta(self, key: str, value: str) -> None:
-        """Keep the first non-empty value of each meta key (later duplicates are usually junk)."""
+        """Keep the first non-empty value of each meta key (later duplicates are usually junk).
+
+        Citation authors are the exception: one tag per author, all of them kept.
+        """
         key = key.strip().lower()
         value = value.strip()
+        if key in CITATION_AUTHOR_META and value:
+            self.citation_authors.append(value)
         if key and value and key not in self.meta:
             self.meta[key] = value
 
@@ -233,17 +290,24 @@ def _join_kept(title: str, kept: list[str]) -> str:
 
 
 def find_title(signals: Signals, site_name: str | None) -> str | None:
-    """The headline, without the site name sites append to ``<title>``."""
-    h1 = signals.h1[0] if signals.h1 else None
-    candidates = [
+    """The headline: the page's visible one, else a metadata title without the site name.
+
+    Metadata titles are often written for search engines ("Best X for 2026 | Site"); the
+    ``<h1>`` is what the page calls the article. An ``<h1>`` that shares no words with any
+    metadata title is a logo or a section name, not the headline.
+    """
+    metadata_titles = [
         _ld_text(_ld_first(signals.jsonld, "headline")),
         signals.meta.get("og:title"),
         signals.meta.get("twitter:title"),
         signals.meta.get("headline"),
         signals.title,
-        h1,
     ]
-    for raw in candidates:
+    headline = _visible_headline(signals.h1, metadata_titles, site_name)
+    if headline:
+        return headline
+    h1 = signals.h1[0] if signals.h1 else None
+    for raw in [*metadata_titles, h1]:
         if not raw:
             continue
         title = clean_space(raw)
@@ -256,16 +320,32 @@ def find_title(signals: Signals, site_name: str | None) -> str | None:
     return None
 
 
+def _visible_headline(
+    h1s: list[str], metadata_titles: list[str | None], site_name: str | None
+) -> str | None:
+    """The first ``<h1>`` that shares enough words with a metadata title to be the headline."""
+    known = {w for raw in metadata_titles if raw for w in _TITLE_WORD_RE.findall(raw.lower())}
+    whole = {_norm(raw) for raw in metadata_titles if raw}
+    site = _norm(site_name or "")
+    for raw in h1s:
+        text = clean_space(raw)
+        words = set(_TITLE_WORD_RE.findall(text.lower()))
+        if not words or (site and _norm(text) == site):
+            continue
+        if len(words) < MIN_HEADLINE_WORDS and _norm(text) not in whole:
+            continue  # "Webcams", "VPN Services": a section's name, unless it is the title
+        if len(words & known) >= HEADLINE_SHARED_WORDS * len(words):
+            return text
+    return None
+
+
 # --- authors -------------------------------------------------------------------------------
 
 
 def _person_name(raw: str, site_name: str | None) -> str | None:
     """``raw`` as a person's name, or ``None`` when it is a date, an org, a URL or a role."""
-    name = clean_space(raw).strip(" ,;:|-–—·")
-    name = _BYLINE_NOISE_RE.sub("", name).strip(" ,;:|-–—·")
-    if not name or "@" in name or "://" in name or name.startswith("www."):
-        return None
-    if _HAS_DIGIT_RE.search(name) or len(name) > 60:
+    name = _credited_name(raw)
+    if name is None or _HAS_DIGIT_RE.search(name):
         return None
     words = name.split()
     if not 1 < len(words) <= 5:
@@ -285,14 +365,92 @@ def _person_name(raw: str, site_name: str | None) -> str | None:
     return name
 
 
+def _credited_name(raw: str) -> str | None:
+    """``raw`` as the name of whoever is credited (a person, a team, a pen name).
+
+    ``None`` for what is no name at all: URLs, e-mail addresses and handles, numbers, labels
+    ("Full Bio", "About the Author") and sentences.
+    """
+    name = _BYLINE_NOISE_RE.sub("", clean_space(raw).strip(" ,;:|-–—·")).strip(" ,;:|-–—·")
+    if not name or "@" in name or "://" in name or name.startswith("www."):
+        return None
+    if len(name) > 60 or len(name.split()) > 6 or not any(c.isalpha() for c in name):
+        return None
+    if name.isdigit() or _norm(name) in _NOT_NAMES or _WEB_ADDRESS_RE.search(name):
+        return None  # a web address names the publication, not who wrote
+    return name
+
+
+def _byline_names(raw: str) -> str:
+    """The part of a byline that names the authors: labels, other credits and dates cut."""
+    text = _GLUED_NOTE_RE.sub(" ", clean_space(raw))
+    other = _OTHER_CREDIT_RE.search(text)
+    if other is not None:  # "By Jane Doe. Reviewed by Ann Roe": the authors come first
+        before = _BYLINE_END_RE.sub(" ", _BYLINE_LABEL_RE.sub(" ", text[: other.start()]))
+        text = text[: other.start()] if _WORD_RE.search(before) else text[other.end() :]
+    label = None
+    for label in _BYLINE_LABEL_RE.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    if label is not None:  # "Dec 23 Written By Jane Doe": the names follow the last label
+        text = text[label.end() :]
+    return _BYLINE_END_RE.split(text, maxsplit=1)[0]
+
+
+def _is_role(part: str) -> bool:
+    """A job title, not a name ("Senior Editor", "CEO of Example")."""
+    return any(w.lower().strip(".,") in _ROLE_WORDS for w in part.split())
+
+
+def _without_role(part: str, first: bool) -> str:
+    """A name with the job title written after it cut ("Jane Doe Senior Editor" -> "Jane Doe").
+
+    Only the byline's first part has a name before its title; a later part with a title in it
+    is the title of the name before ("Jane Doe, Home Security Expert"), and names nobody.
+    """
+    words = part.split()
+    for index, word in enumerate(words):
+        if word.lower().strip(".,") in _ROLE_WORDS:
+            return " ".join(words[:index]) if first and index >= 2 else ""
+    return part
+
+
 def _split_authors(raw: str, site_name: str | None) -> list[str]:
-    raw = _BYLINE_NOISE_RE.sub("", clean_space(raw))
+    """The people a visible byline names."""
     names = []
-    for part in _AUTHOR_SPLIT_RE.split(raw):
-        name = _person_name(part, site_name)
+    for index, part in enumerate(_AUTHOR_SPLIT_RE.split(_byline_names(raw))):
+        if _is_credential(part):
+            continue
+        if index and _is_role(part):
+            break  # the rest is the title's ("Head of Marketing and Community Development")
+        name = _person_name(_without_role(part, index == 0), site_name)
         if name:
             names.append(name)
+    if not names:
+        other = _OTHER_CREDIT_RE.search(raw)
+        if other is not None:  # "Example Makers. Reviewed by Jane Doe": the reviewer is named
+            return _split_authors(raw[other.end() :], site_name)
     return names
+
+
+def _split_credits(raw: str) -> list[str]:
+    """The names an author field of the page's metadata credits, people or not."""
+    names = []
+    for part in _AUTHOR_SPLIT_RE.split(_byline_names(raw)):
+        name = _credited_name(part)
+        if name and not _is_credential(name):
+            names.append(name)
+    return names
+
+
+def _is_credential(text: str) -> bool:
+    """A degree or title split off a name ("MD", "Ph.D.", "RD, FAND", "M.A. Journalism")."""
+    words = text.replace(".", "").replace("®", "").split()
+    if words and "." in text.split()[0] and words[0].lower() in _DEGREES:
+        return True  # written with dots, "M.S." is a degree; "Md" can be a given name
+    if len(words) == 1:
+        return words[0].lower() in _CREDENTIALS or (words[0].isupper() and len(words[0]) <= 6)
+    # Several letters-only words: "RN BSN" is credentials, "JANE DOE" a name in capitals.
+    return all(w.lower() in _CREDENTIALS or (w.isupper() and len(w) <= 3) for w in words)
 
 
 def _ld_authors(value: Any) -> list[str]:
@@ -301,7 +459,7 @@ def _ld_authors(value: Any) -> list[str]:
     for item in items:
         if isinstance(item, dict):
             if _types(item) & {"organization", "newsmediaorganization", "corporation"}:
-                continue
+                continue  # the publisher marked up as the author, not a byline
             name = item.get("name")
             if isinstance(name, str):
                 names.append(name)
@@ -310,37 +468,70 @@ def _ld_authors(value: Any) -> list[str]:
     return names
 
 
-def find_authors(signals: Signals, site_name: str | None) -> list[str]:
-    """People who wrote the article (no "By", no dates, no organisations), deduplicated."""
-    sources: list[list[str]] = [
-        _ld_authors(_ld_first(signals.jsonld, "author")),
-        [
-            signals.meta[k]
-            for k in (
-                "author",
-                "article:author",
-                "parsely-author",
-                "dc.creator",
-                "sailthru.author",
-                "byl",
-            )
-            if k in signals.meta
-        ],
-        signals.bylines,
-    ]
-    for raws in sources[:2]:
-        names: list[str] = []
+def _meta_authors(signals: Signals) -> list[str]:
+    """Author names in meta tags (a Yoast "Written by" twitter label included)."""
+    if signals.citation_authors:
+        return [_first_last(name) for name in signals.citation_authors]
+    names = [signals.meta[k] for k in AUTHOR_META if k in signals.meta]
+    for number in "12":
+        label = signals.meta.get(f"twitter:label{number}", "")
+        if _norm(label) in _WRITTEN_BY_LABELS and f"twitter:data{number}" in signals.meta:
+            names.append(signals.meta[f"twitter:data{number}"])
+    return names
+
+
+def _first_last(name: str) -> str:
+    """A "Last, First" name ("Roy, Aniruddha") as "First Last"; other names as they are."""
+    last, comma, first = name.partition(",")
+    if comma and first.strip() and "," not in first:
+        return f"{first.strip()} {last.strip()}"
+    return name
+
+
+def find_authors(
+    signals: Signals, site_name: str | None, shown: Callable[[str], bool] = lambda name: False
+) -> list[str]:
+    """Who the page credits as the article's authors, deduplicated.
+
+    People named in the page's metadata (JSON-LD, meta tags) come first, then people named in a
+    visible byline. A credit that is no person's name (a team, the publication, a user name)
+    counts only when no person is credited and ``shown(name)`` says the page shows it as a
+    credit to its readers (metadata alone often names the company that runs the site).
+    """
+    credited: list[str] = []
+    sources: dict[str, str] = {}  # name -> the credit it was split from ("Ann & Bo")
+    for raws in (_ld_authors(_ld_first(signals.jsonld, "author")), _meta_authors(signals)):
         for raw in raws:
-            for name in _split_authors(raw, site_name):
-                if name.lower() not in {n.lower() for n in names}:
-                    names.append(name)
-        if names:
-            return names
+            for name in _split_credits(raw):
+                if name.lower() not in {n.lower() for n in credited}:
+                    credited.append(name)
+                    sources[name] = clean_space(raw)
+        if credited:
+            break
+    # A person's blog carries its author's name: no site-name test for credited people.
+    people = [name for name in credited if _person_name(name, None)]
+    if people and len(people) == len(credited):
+        return people
     # Byline elements: the first one naming people (later ones are often teasers' bylines).
     for raw in signals.bylines:
         names = _split_authors(raw, site_name)
         if names:
             return list(dict.fromkeys(names))
+    if people:
+        return people  # the people, without the publication credited beside them
+    shown_credits = [name for name in credited if shown(name) or shown(sources[name])]
+    if shown_credits or credited:
+        return shown_credits
+    # No person anywhere: a visible byline that credits a team or the publication ("By Example
+    # Staff", or an author element holding just the name).
+    # Only the first byline element with words in it: later ones are teasers' or categories.
+    for raw in signals.bylines:
+        if not _WORD_RE.search(DATE_IN_LINE_RE.sub(" ", raw)):
+            continue
+        names = [n for n in _split_credits(raw) if not _is_role(n)]
+        if names and (_BYLINE_LABEL_RE.search(raw) or clean_space(raw).startswith(names[0])):
+            return names
+        break
     return []
 
 
