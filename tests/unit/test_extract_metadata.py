@@ -205,11 +205,11 @@ def test_a_person_in_the_byline_beats_a_team_in_the_metadata() -> None:
     assert md.find_authors(signals, None, lambda name: True) == ["Tracy Parker"]
 
 
-def test_metadata_credits_of_no_person_count_only_when_the_page_shows_them() -> None:
-    for credit in ("Camphouse Team", "q_admin", "Susan"):
-        signals = md.Signals(meta={"author": credit})
-        assert md.find_authors(signals, None) == []
-        assert md.find_authors(signals, None, lambda name: name == credit) == [credit]
+@pytest.mark.parametrize("credit", ["Camphouse Team", "q_admin", "Susan"])
+def test_metadata_credits_of_no_person_count_only_when_the_page_shows_them(credit: str) -> None:
+    signals = md.Signals(meta={"author": credit})
+    assert md.find_authors(signals, None) == []
+    assert md.find_authors(signals, None, lambda name: name == credit) == [credit]
 
 
 def test_a_shown_credit_of_two_first_names_keeps_both() -> None:
