@@ -79,3 +79,13 @@ def test_rule_pages_keep_paragraphs_apart(name: str) -> None:
     text = extract_page(name)
     assert "\n\n\n" not in text
     assert all(p.strip() == p and p for p in text.split("\n\n"))
+
+
+def test_a_post_delivered_inside_noscript_is_read() -> None:
+    # The page shows a placeholder that a script would replace with the post.
+    check("noscript_post.html")
+
+
+def test_embedded_posts_and_pull_quotes_belong_to_the_article() -> None:
+    # The tweet sits in a wrapper named for media; the pull quote inside a <figure>.
+    check("embedded_post.html")

@@ -34,7 +34,7 @@ from functools import lru_cache
 from html import escape as html_escape
 from html import unescape as html_unescape
 from itertools import islice
-from typing import cast
+from typing import NamedTuple, cast
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
@@ -60,6 +60,11 @@ _RAW_CLOSE_RE = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE) for tag in _RAW
 _NESTED_RE = {tag: re.compile(rf"<(/?){tag}{_END}", re.IGNORECASE) for tag in _BOILERPLATE_TAGS}
 _JSONLD_OPEN_RE = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.IGNORECASE)
 _TAG_START_RE = re.compile(r"<[A-Za-z]")
+_PARAGRAPH_OPEN_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
+# A <noscript> with this many paragraphs holds a post, not a "please enable JavaScript" note.
+MIN_NOSCRIPT_PARAGRAPHS = 2
+# ...and replaces the page's text when it holds this many times more words.
+NOSCRIPT_LONGER = 2
 # Elements parsed at most: DEV pages hold at most ~1,100 after cutting (~1,700 before); a
 # long live blog a few thousand. Beyond this the page is abuse (a million nested tags) and
 # the rest is dropped so parsing stays well under a second.
@@ -72,7 +77,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Elements skipped with everything inside them: media, embedded widgets and form controls.
 SKIP_TAGS = frozenset(
     "script style noscript template svg iframe textarea select option button input math "
-    "object embed canvas video audio picture img map figcaption figure label source track "
+    "object embed canvas video audio picture img map figcaption label source track "
     "dialog head".split()
 )
 # Skipped elements that lxml lets swallow the rest of the page when their end tag is missing
@@ -121,6 +126,10 @@ _NEG_HINT_RE = re.compile(
     r"meta|bio|teaser|rail|banner|paywall|inline-?ad|linkbox|tools|follow|donate|"
     r"partner|embed|newsletter\w*|photo|gallery|video|audio)(?=$|[\s_-])"
 )
+# A sign-up box (the pitch and the form around an e-mail field) holds at most this much text.
+MAX_SIGNUP_BOX_CHARS = 400
+# Embedded social-media posts: the blockquote an embed script would replace, holding the text.
+_EMBEDDED_POST_RE = re.compile(r"twitter-tweet|bluesky-embed|text-post-media|mastodon-embed")
 # CSS utility classes whose words are property values, not what the element holds
 # ("overflow-hidden" clips, it does not hide).
 _UTILITY_CLASS_RE = re.compile(r"\S*overflow\S*")
@@ -161,7 +170,10 @@ _WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers 
 # A timestamp in a short line: a date, a clock time or "3 hours ago".
 _TIMESTAMP_RE = re.compile(DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?…。！？")
-_COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+_COPYRIGHT_RE = re.compile(
+    r"^(?:©|\(c\)|copyright\b|(?:image|photo|picture)\s+(?:copyright|credits?|source)\b)",
+    re.IGNORECASE,
+)
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
 # paragraph text: then it is a wrapper of the article ("has-sidebar", "paywall"). Measured on
 # DEV: hinted boilerplate holds at most ~35% of a page's paragraph text, wrappers 50% or more.
@@ -206,18 +218,27 @@ class _Block:
     paragraph_like: bool  # long enough, few links, not a heading: reads as article prose
 
 
-def _preclean(html: str) -> tuple[str, list[str]]:
+class _Precleaned(NamedTuple):
+    html: str  # the page without raw-text elements, comments and structural boilerplate
+    jsonld: list[str]  # the JSON-LD script texts
+    noscript: list[str]  # the HTML inside <noscript> elements that hold paragraphs
+
+
+def _preclean(html: str) -> _Precleaned:
     """Cut raw-text elements, comments and boilerplate elements out of ``html``.
 
-    Returns the smaller HTML and the JSON-LD script texts. The scan is linear: each search
-    starts where the previous one ended, an unclosed raw-text element ends the document (as in
-    a browser), and a boilerplate tag that is never closed stops being cut from then on, so a
-    50 MB script or thousands of unclosed tags cost no more than reading them once.
+    Returns the smaller HTML, the JSON-LD script texts and the paragraphs inside
+    ``<noscript>`` (some blog platforms deliver the post there and draw it with a script).
+    The scan is linear: each search starts where the previous one ended, an unclosed raw-text
+    element ends the document (as in a browser), and a boilerplate tag that is never closed
+    stops being cut from then on, so a 50 MB script or thousands of unclosed tags cost no
+    more than reading them once.
     """
     if _CONTROL_RE.search(html):
         html = _CONTROL_RE.sub("", html)
     parts: list[str] = []
     jsonld: list[str] = []
+    noscript: list[str] = []
     unclosed: set[str] = set()
     pos = 0
     length = len(html)
@@ -252,6 +273,10 @@ def _preclean(html: str) -> tuple[str, list[str]]:
             break
         if raw_tag.lower() == "script" and _JSONLD_OPEN_RE.search(html, match.end(), tag_end):
             jsonld.append(html[tag_end + 1 : close.start()])
+        elif raw_tag.lower() == "noscript":
+            inner = html[tag_end + 1 : close.start()]
+            if len(_PARAGRAPH_OPEN_RE.findall(inner)) >= MIN_NOSCRIPT_PARAGRAPHS:
+                noscript.append(inner)
         pos = close.end()
     parts.append(html[pos:])
     cleaned = "".join(parts)
@@ -259,7 +284,7 @@ def _preclean(html: str) -> tuple[str, list[str]]:
     beyond = next(islice(_TAG_START_RE.finditer(cleaned), MAX_ELEMENTS, None), None)
     if beyond is not None:
         cleaned = cleaned[: beyond.start()]
-    return cleaned, jsonld
+    return _Precleaned(cleaned, jsonld, noscript)
 
 
 def _element_end(html: str, tag: str, start: int) -> int:
@@ -301,6 +326,8 @@ class _Walker:
         # container id -> its class names that carry a boilerplate hint
         self.negative_classes: list[tuple[str, ...]] = []
         self.itemprop_body: list[int] = []  # containers marked itemprop="articleBody"
+        self.embedded_posts: list[int] = []  # blockquotes of embedded social-media posts
+        self.email_fields: list[int] = []  # containers directly holding an e-mail input
         self._chain: list[int] = []
         self._buffer: list[str] = []
         self._links = 0
@@ -344,6 +371,8 @@ class _Walker:
         self.hint.append(min(hint, -1) if tag in SOFT_BAD_TAGS else hint)
         if attrs.get("itemprop") == "articleBody":
             self.itemprop_body.append(cid)
+        if tag == "blockquote" and _EMBEDDED_POST_RE.search(attrs.get("class") or ""):
+            self.embedded_posts.append(cid)
         return cid
 
     # -- metadata -------------------------------------------------------------------------
@@ -426,6 +455,8 @@ class _Walker:
                     self._collect_head(node)
                 elif name == "img" and attrs.get("itemprop") == "image":
                     self.signals.add_meta("image", attrs.get("src", ""))
+                elif name == "input" and self._chain and _email_field(attrs):
+                    self.email_fields.append(self._chain[-1])
                 continue
             if name == "br":
                 if self._after_break:  # <br><br> separates paragraphs in br-formatted text
@@ -575,6 +606,8 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
             dropped[cid] = para[cid] < HINT_OVERRIDE_SHARE * total_para and not (
                 negative and all(name in layout for name in negative)
             )
+    _keep_embedded_posts(walker, para, dropped)
+    _drop_signup_boxes(walker, blocks, dropped)
     kept = [b for b in blocks if not b.bad and not any(dropped[c] for c in b.chain)]
     if not kept:
         return []
@@ -635,6 +668,45 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     ]
     best = _widen(walker, kept, best, good, junk, posts, teaser)
     return [b for b in kept if best in b.chain and not _link_list(b)]
+
+
+def _email_field(attrs: Attrs) -> bool:
+    """An input that asks for an e-mail address."""
+    return attrs.get("type") == "email" or "email" in (attrs.get("name") or "").lower()
+
+
+def _drop_signup_boxes(walker: _Walker, blocks: list[_Block], dropped: list[bool]) -> None:
+    """Drop the box around each e-mail field: a newsletter or comment sign-up, not the article.
+
+    The box is the largest ancestor of the field holding little text (a heading, a pitch and
+    the form), so a promotion inside the article goes while the article stays.
+    """
+    if not walker.email_fields:
+        return
+    chars = [0] * len(walker.parent)
+    for block in blocks:
+        for cid in block.chain:
+            chars[cid] += block.length
+    for field_box in walker.email_fields:
+        box = field_box
+        while walker.parent[box] >= 0 and chars[walker.parent[box]] <= MAX_SIGNUP_BOX_CHARS:
+            box = walker.parent[box]
+        if chars[box] <= MAX_SIGNUP_BOX_CHARS:
+            dropped[box] = True
+
+
+def _keep_embedded_posts(walker: _Walker, para: list[int], dropped: list[bool]) -> None:
+    """Keep the wrappers of an embedded post (a quoted tweet) that hold nothing else.
+
+    Embeds come in wrappers named for media ("video-container", "embed"); the post quoted
+    inside is part of the article's text.
+    """
+    for post in walker.embedded_posts:
+        wrapper = walker.parent[post]
+        while wrapper >= 0 and para[wrapper] <= para[post]:
+            if walker.hint[wrapper] != -2:
+                dropped[wrapper] = False
+            wrapper = walker.parent[wrapper]
 
 
 def _layout_classes(walker: _Walker, blocks: list[_Block], total_para: int) -> set[str]:
@@ -835,16 +907,36 @@ def _paragraphs(body: str) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def _walk(html: str) -> _Walker:
+    """Parse ``html`` (already precleaned) and walk it once."""
+    soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+    walker = _Walker()
+    walker.walk(soup)
+    return walker
+
+
+def _prefer_noscript_post(text: str, noscript: list[str], title: str | None) -> str:
+    """The post inside ``<noscript>`` when the page around it shows much less text.
+
+    A reader without JavaScript sees the noscript content; where a script draws the post,
+    the page itself holds only a placeholder. A noscript copy of a post also shown on the
+    page adds nothing, so it is only taken when it holds far more words.
+    """
+    walker = _walk("".join(noscript))
+    alternative = _compose(_choose_blocks(walker), title, md.Signals())
+    if len(_tokens(alternative)) > NOSCRIPT_LONGER * len(_tokens(text)):
+        return alternative
+    return text
+
+
 def extract_article(html: str, url: str | None = None) -> Article:
     """Find the article body and metadata in ``html``; raise ``NoArticle`` when there is none."""
     if not isinstance(html, str):
         raise NoArticle("page is not text")
-    cleaned, jsonld_texts = _preclean(html)
-    soup = BeautifulSoup(cleaned, "lxml", multi_valued_attributes=None)
-    walker = _Walker()
-    walker.walk(soup)
+    page = _preclean(html)
+    walker = _walk(page.html)
     signals = walker.signals
-    for raw in jsonld_texts:
+    for raw in page.jsonld:
         signals.jsonld.extend(md.parse_jsonld(raw))
 
     site_name = md.find_site_name(signals)
@@ -854,6 +946,8 @@ def extract_article(html: str, url: str | None = None) -> Article:
         _scan_header_lines(walker.blocks, blocks[0], signals)
     # The headline is metadata, not body text: _compose drops it.
     text = _compose(blocks, title, signals)
+    if page.noscript:
+        text = _prefer_noscript_post(text, page.noscript, title)
     text = _apply_jsonld_body(text, md.article_body(signals))
     if not text.strip():
         raise NoArticle("no article text found on the page")
