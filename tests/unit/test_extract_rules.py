@@ -89,3 +89,59 @@ def test_a_post_delivered_inside_noscript_is_read() -> None:
 def test_embedded_posts_and_pull_quotes_belong_to_the_article() -> None:
     # The tweet sits in a wrapper named for media; the pull quote inside a <figure>.
     check("embedded_post.html")
+
+
+def test_a_newsletter_sign_up_box_inside_the_article_is_left_out() -> None:
+    # No class names say "newsletter": the e-mail field does.
+    check("signup_box.html")
+
+
+def test_a_pop_up_hidden_by_a_css_class_is_not_the_article() -> None:
+    # The hidden offer holds more text than the article; an accordion's answer, hidden until
+    # opened, is still the article's.
+    check("css_hidden_popup.html")
+
+
+def test_a_page_wrapper_hidden_until_scripts_run_is_read() -> None:
+    html = (
+        "<html><body><div class='root hide'><main><article>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</article></main></div></body></html>"
+    )
+    assert extract_article(html).text.split("\n\n") == PARAGRAPHS
+
+
+PARAGRAPHS = [
+    "The harbour authority reopened the north quay on Monday after three weeks of repairs to "
+    "the sea wall, which was damaged in the January storms.",
+    "Fishing boats that had moored at the south quay during the work began moving back on "
+    "Monday morning, the harbour master said.",
+]
+
+
+def test_a_lead_paragraph_with_pop_up_name_cards_is_kept() -> None:
+    # The cards' text sits inside the links: counted as link text, the lead reads as a menu.
+    check("name_cards.html")
+
+
+def test_a_ticker_does_not_outscore_paragraphs_nested_in_page_builder_wrappers() -> None:
+    # Each paragraph sits nine single-child wrappers deep; the ticker is one long block.
+    check("ticker_vs_nested.html")
+
+
+def test_wrappers_around_a_single_element_add_no_distance() -> None:
+    # One long link-free block near the top of the page against an article whose paragraphs
+    # each sit nine single-child wrappers deep: the article must win.
+    blurb = (
+        "Welcome to the harbour community pages, where volunteers collect notices, tide "
+        "tables, club news and the minutes of every meeting of the harbour users' group. "
+        "Everything here is written by members for members, and anyone who keeps a boat in "
+        "the harbour is welcome to send in news, photographs or corrections by e-mail or by "
+        "leaving a note in the box by the slipway office, which is checked every weekend."
+    )
+    deep = "".join(f"<div class='w{i}'>" for i in range(9))
+    body = "".join(f"{deep}<p>{p}</p>{'</div>' * 9}" for p in PARAGRAPHS * 2)
+    links = "".join(f"<li><a href='/club/{i}'>Club notice number {i}</a></li>" for i in range(12))
+    top = f"<div class='top'><div class='intro'>{blurb}</div><ul>{links}</ul></div>"
+    html = f"<html><body>{top}<div class='page'>{body}</div></body></html>"
+    assert extract_article(html).text.split("\n\n") == PARAGRAPHS * 2

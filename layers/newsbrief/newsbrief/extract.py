@@ -78,7 +78,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SKIP_TAGS = frozenset(
     "script style noscript template svg iframe textarea select option button input math "
     "object embed canvas video audio picture img map figcaption label source track "
-    "dialog head".split()
+    "dialog head marquee".split()
 )
 # Skipped elements that lxml lets swallow the rest of the page when their end tag is missing
 # (or the markup inside confuses it), and what shows they did: a section heading, the page's
@@ -137,12 +137,37 @@ _POS_HINT_RE = re.compile(
     r"article|body|content|entry|main|post|story|text|prose|blog|hentry|paragraph"
 )
 _BYLINE_HINT_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|by-?line|contributor)")
+# A container hidden by a class is read only when it holds this share of the page's text.
+HIDDEN_WRAPPER_SHARE = 0.8
+# Class names of CSS frameworks and CMSs that hide an element (display: none).
+HIDDEN_CLASSES = frozenset(
+    "hidden d-none hide is-hidden u-hidden invisible display-none js-hidden".split()
+)
+# Class names of the card a link in a sentence shows on hover (a person's profile); utility
+# classes with a colon ("hover:underline") are styles, not cards.
+_POPUP_CARD_RE = re.compile(
+    r"^(?:[\w-]*[-_])?(?:card|tooltip|popover|popup|hovercard)(?:[-_][\w-]*)?$", re.IGNORECASE
+)
+# Elements that hold running text: a link inside them is part of a sentence.
+PROSE_TAGS = frozenset({"p", "li", "dd", "td", "blockquote"})
+# Class words of collapsed article parts that a reader opens.
+_COLLAPSED_RE = re.compile(
+    r"accordion|collaps|tab-?pane|tab-?panel|faq|answer|toggle|expand|spoiler"
+)
+# Responsive classes that show a hidden element again at some screen size.
+_SHOWN_AT_SIZE_RE = re.compile(
+    r"^(?:\w+:)(?:block|flex|grid|inline|inline-block|inline-flex|table|contents)$|"
+    r"^d-(?:sm|md|lg|xl|xxl)-(?:block|flex|grid|inline|inline-block|table)$"
+)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # A paragraph-like block: at least this many characters of text...
 MIN_PARAGRAPH_CHARS = 40
 # ...of which at most this share sits in links (teasers and menus are mostly links).
 MAX_PARAGRAPH_LINK_DENSITY = 0.3
+# ...and at most this share of digits: a stock ticker or a score table is not prose.
+MAX_PARAGRAPH_DIGITS = 0.3
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 # Output blocks that are mostly link text are menus and "read more" lists, not article text.
 MAX_BLOCK_LINK_DENSITY = 0.5
 # List items count less than paragraphs when choosing the container: articles are written in
@@ -328,6 +353,7 @@ class _Walker:
         self.itemprop_body: list[int] = []  # containers marked itemprop="articleBody"
         self.embedded_posts: list[int] = []  # blockquotes of embedded social-media posts
         self.email_fields: list[int] = []  # containers directly holding an e-mail input
+        self.hidden_containers: list[int] = []  # containers a CSS class hides
         self._chain: list[int] = []
         self._buffer: list[str] = []
         self._links = 0
@@ -355,6 +381,7 @@ class _Walker:
                 length >= MIN_PARAGRAPH_CHARS
                 and links <= MAX_PARAGRAPH_LINK_DENSITY * length
                 and tag not in HEADING_TAGS
+                and len(text.translate(_NO_DIGITS)) >= (1 - MAX_PARAGRAPH_DIGITS) * length
             )
             self.blocks.append(
                 _Block(text, length, links, tag, tuple(self._chain), bad, paragraph_like)
@@ -374,6 +401,10 @@ class _Walker:
         if tag == "blockquote" and _EMBEDDED_POST_RE.search(attrs.get("class") or ""):
             self.embedded_posts.append(cid)
         return cid
+
+    def _in_prose(self) -> bool:
+        """Whether the innermost open container holds running text (a paragraph, an item)."""
+        return bool(self._chain) and self.tags[self._chain[-1]] in PROSE_TAGS
 
     # -- metadata -------------------------------------------------------------------------
     def _in_comments(self, attrs: dict[str, str]) -> bool:
@@ -478,6 +509,12 @@ class _Walker:
                 continue
             bad = name in BAD_TAGS and not _swallowed_by_boilerplate(node)
             is_container = name in BLOCK_TAGS
+            cls = attrs.get("class")
+            class_hidden = bool(cls) and _hidden_class(cls)
+            if class_hidden and not is_container:
+                continue  # hidden inline text: a tooltip, a pop-up card's body
+            if link_depth and cls and self._in_prose() and _popup_card(cls):
+                continue  # a name card that pops up over a link: not the sentence's words
             is_link = name == "a"
             if len(self.signals.bylines) < 5 and _is_byline(attrs) and not self._in_comments(attrs):
                 byline = " ".join(node.get_text(" ").split())
@@ -490,6 +527,8 @@ class _Walker:
             if is_container:
                 self._flush(current[0], bad_depth > 0)
                 self._chain.append(self._open_container(name, attrs))
+                if class_hidden:
+                    self.hidden_containers.append(self._chain[-1])
             if bad:
                 bad_depth += 1
             if is_link:
@@ -560,6 +599,27 @@ def _hidden(attrs: dict[str, str]) -> bool:
     return bool(style and _HIDDEN_STYLE_RE.search(style))
 
 
+@lru_cache(maxsize=4096)
+def _hidden_class(cls: str) -> bool:
+    """Whether a class list hides the element (CSS frameworks' "hidden", "d-none"...).
+
+    A responsive class that shows it again at some screen size ("hidden md:block") means it
+    is visible on a desktop, which is what the page's text is written for. Collapsed parts of
+    the article (an accordion's answers, a tab's panel) are hidden only until a reader opens
+    them: they are text of the page.
+    """
+    lowered = cls.lower()
+    names = lowered.split()
+    if not any(n in HIDDEN_CLASSES for n in names) or _COLLAPSED_RE.search(lowered):
+        return False
+    return not any(_SHOWN_AT_SIZE_RE.match(n) for n in names)
+
+
+@lru_cache(maxsize=4096)
+def _popup_card(cls: str) -> bool:
+    return any(_POPUP_CARD_RE.match(name) for name in cls.split())
+
+
 def _is_byline(attrs: dict[str, str]) -> bool:
     if not attrs:
         return False
@@ -606,6 +666,10 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
             dropped[cid] = para[cid] < HINT_OVERRIDE_SHARE * total_para and not (
                 negative and all(name in layout for name in negative)
             )
+    for cid in walker.hidden_containers:
+        # Hidden by a class: a pop-up or a menu, unless it wraps the whole page (a script
+        # reveals it once loaded).
+        dropped[cid] = dropped[cid] or para[cid] < HIDDEN_WRAPPER_SHARE * total_para
     _keep_embedded_posts(walker, para, dropped)
     _drop_signup_boxes(walker, blocks, dropped)
     kept = [b for b in blocks if not b.bad and not any(dropped[c] for c in b.chain)]
@@ -620,16 +684,25 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     stamps = [0] * count
     chars = [0] * count
     linked = [0] * count
+    child_containers = [0] * count
+    for cid in range(count):
+        if walker.parent[cid] >= 0:
+            child_containers[walker.parent[cid]] += 1
+    branching = [1 if n != 1 else 0 for n in child_containers]
     for block in kept:
         for cid in block.chain:
             chars[cid] += block.length
             linked[cid] += block.link_length
         if block.paragraph_like:
             weight = block.length * (LIST_ITEM_WEIGHT if block.tag == "li" else 1.0)
-            for distance, cid in enumerate(reversed(block.chain)):
+            distance = 0
+            for cid in reversed(block.chain):
                 score[cid] += weight / (1 + max(0, distance - 1))
                 good[cid] += weight
                 paragraphs[cid] += 1
+                # A wrapper around a single container adds no distance: page builders nest
+                # the article's paragraphs ten wrappers deep.
+                distance += branching[cid]
         else:
             stamped = block.length <= MAX_LABEL_CHARS and _TIMESTAMP_RE.search(block.text)
             for cid in block.chain:
