@@ -1016,7 +1016,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
     title = md.find_title(signals, site_name)
     blocks = _choose_blocks(walker)
     if blocks:
-        _scan_header_lines(walker.blocks, blocks[0], signals)
+        # The lines above the article's first paragraph: its header, in or out of the container.
+        first = next((b for b in blocks if b.paragraph_like), blocks[0])
+        _scan_header_lines(walker.blocks, first, signals)
     # The headline is metadata, not body text: _compose drops it.
     text = _compose(blocks, title, signals)
     if page.noscript:
