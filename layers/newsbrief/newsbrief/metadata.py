@@ -14,11 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
-from urllib.parse import urlsplit
-
-from .urls import absolute_url
 
 from .dates import DATE_IN_LINE_RE, date_in_text, date_in_url, to_iso8601
+from .urls import absolute_url
 
 # JSON-LD types that describe the article itself (schema.org Article and its subtypes).
 ARTICLE_TYPES = frozenset(
