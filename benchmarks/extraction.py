@@ -48,7 +48,9 @@ from benchmarks.scoring import (
     authors_all_right,
     date_matches,
     score_page,
+    snippets_found,
     title_matches,
+    word_f1,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,6 +73,8 @@ class Page:
     title: str | None = None
     author: str | None = None
     published: str | None = None
+    with_snippets: tuple[str, ...] = ()
+    without_snippets: tuple[str, ...] = ()
 
     @property
     def half(self) -> str:
@@ -111,6 +115,8 @@ def load_wcxb() -> list[Page]:
                 gold.get("title"),
                 gold.get("author"),
                 gold.get("publish_date"),
+                tuple(gold.get("with") or ()),
+                tuple(gold.get("without") or ()),
             )
         )
     return pages
@@ -204,23 +210,37 @@ def _total(scores: dict[str, PageScore], pages: Iterable[Page]) -> Score:
 
 
 def print_body_table(
-    set_name: str, pages: list[Page], scores: dict[str, dict[str, PageScore]]
+    set_name: str,
+    pages: list[Page],
+    outputs: dict[str, dict[str, Output]],
+    scores: dict[str, dict[str, PageScore]],
 ) -> None:
-    """F1 / P / R of every extractor on the whole set and on each half."""
+    """F1 / P / R of every extractor on the whole set and on each half (and WCXB's measures)."""
     halves = {h: [p for p in pages if p.half == h] for h in "AB"}
+    wcxb = any(p.with_snippets for p in pages)
     print(
         f"\n### {set_name}: {len(pages)} pages "
         f"(half A {len(halves['A'])}, half B {len(halves['B'])})\n"
     )
-    print("| extractor | F1 | P | R | F1 half A | F1 half B |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    extra = " word F1 | with found | without leaked |" if wcxb else ""
+    print(f"| extractor | F1 | P | R | F1 half A | F1 half B |{extra}")
+    print("| --- | --- | --- | --- | --- | --- |" + (" --- | --- | --- |" if wcxb else ""))
     for name, page_scores in scores.items():
         total = _total(page_scores, pages)
         a, b = (_total(page_scores, halves[h]).f1 for h in "AB")
-        print(
+        row = (
             f"| {name} | {total.f1:.3f} | {total.precision:.3f} | {total.recall:.3f} "
             f"| {a:.3f} | {b:.3f} |"
         )
+        if wcxb:
+            texts = outputs[name]
+            words = statistics.mean(word_f1(p.body, texts[p.page_id].text) for p in pages)
+            found = [snippets_found(p.with_snippets, texts[p.page_id].text) for p in pages]
+            leaked = [snippets_found(p.without_snippets, texts[p.page_id].text) for p in pages]
+            share_found = sum(f for f, _ in found) / max(1, sum(n for _, n in found))
+            share_leaked = sum(f for f, _ in leaked) / max(1, sum(n for _, n in leaked))
+            row += f" {words:.3f} | {share_found:.1%} | {share_leaked:.1%} |"
+        print(row)
 
 
 def print_half_check(pages: list[Page], scores: dict[str, dict[str, PageScore]]) -> None:
@@ -426,8 +446,10 @@ def rs_trafilatura_outputs(python: str, pages: list[Page], set_name: str) -> dic
         text=True,
         check=True,
     )
-    texts = json.loads(done.stdout)
-    return {k: Output(v or "") for k, v in texts.items()}
+    answer = json.loads(done.stdout)
+    rate = len(pages) / answer["cpu_seconds"] if answer["cpu_seconds"] else float("inf")
+    print(f"- rs-trafilatura: {rate:.1f} pages per CPU second (its own process, {set_name})")
+    return {k: Output(v or "") for k, v in answer["texts"].items()}
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -464,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.rs_trafilatura:
             outputs["rs-trafilatura"] = rs_trafilatura_outputs(args.rs_trafilatura, pages, set_name)
         scores = {name: score_outputs(pages, out) for name, out in outputs.items()}
-        print_body_table(set_name, pages, scores)
+        print_body_table(set_name, pages, outputs, scores)
         print()
         print_half_check(pages, scores)
         print_failures(pages, scores)

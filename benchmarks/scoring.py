@@ -162,3 +162,28 @@ def authors_all_right(gold: str, predicted: list[str]) -> bool:
 def date_matches(gold: str, predicted: str | None) -> bool:
     """The first ten characters of the predicted date equal the gold ``YYYY-MM-DD``."""
     return (predicted or "")[:10] == gold
+
+
+# --- WCXB's own body measures (so numbers compare with its paper) ---------------------------
+
+
+def word_f1(truth: str | None, prediction: str | None) -> float:
+    """WCXB's page score: F1 of the multisets of lower-cased ``\\w+`` words."""
+    t = Counter(TOKEN_RE.findall((truth or "").lower()))
+    p = Counter(TOKEN_RE.findall((prediction or "").lower()))
+    overlap = sum((t & p).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def snippets_found(snippets: Iterable[str], prediction: str | None) -> tuple[int, int]:
+    """(snippets found in the prediction, snippets), case-insensitive, whitespace collapsed."""
+    text = _collapsed(prediction or "")
+    wanted = [_collapsed(s) for s in snippets if s.strip()]
+    return sum(1 for s in wanted if s in text), len(wanted)

@@ -4,25 +4,33 @@ How it works, in one parse and one walk:
 
 1. ``_preclean`` cuts raw-text elements (scripts, styles, SVG, comments...) and structural
    boilerplate (nav, aside, footer) out of the HTML string with a linear scan, keeping JSON-LD
-   scripts aside, and caps the element count. That is about 60% of a news page's bytes and a
-   third of its elements, and parsing is most of the cost.
+   scripts and posts delivered inside ``<noscript>`` aside, and caps the element count. That
+   is about 60% of a news page's bytes and a third of its elements, and parsing is most of the
+   cost.
 2. BeautifulSoup (lxml parser) builds the tree once.
 3. ``_Walker`` visits every node once, iteratively (no recursion: a page of a million nested
    tags must not overflow the stack). It cuts the page into text *blocks* (paragraphs, headings,
    list items, table cells...), each remembering its chain of ancestor containers, its link
-   text and whether it sits in structural boilerplate or a hidden element. Metadata signals
-   (meta, link, title, time, h1, bylines) are picked up on the way.
+   text and whether it sits in structural boilerplate. Hidden elements, media, form controls
+   and the pop-up cards of links in a sentence are skipped, except where broken markup made a
+   control or a figure swallow the rest of the page, and React's hidden streamed segments,
+   which hold the content. Metadata signals (meta, link, title, time, h1, bylines) are picked
+   up on the way.
 4. Containers whose class/id says comments, sharing, related links, newsletters, cookies...
-   (and ``<header>`` elements) are dropped, unless the hint is plainly wrong: a wrapper that
-   holds much of the page's paragraph text. Comment sections go even when longer than the
-   article.
-5. The container that directly holds the most paragraph-like text (long, few links) wins
-   (an ``itemprop="articleBody"`` element wins outright when it holds a fair share), and is
-   widened to its parents while they add article-like text rather than teasers or link lists.
-6. ``_compose`` joins its blocks into paragraphs, dropping the headline, datelines, bylines,
-   copyright lines and widget labels (datelines and bylines feed the metadata instead).
+   are dropped, unless the hint is plainly wrong: a wrapper that holds much of the page's
+   paragraph text, or a class the page uses for the elements that hold most of its text (page
+   builders call every piece a "widget"). Comment sections go even when longer than the
+   article; so do sign-up boxes around an e-mail field and boxes a CSS class hides.
+5. The container that directly holds the most paragraph-like text (long, few links, not mostly
+   digits) wins, single-child wrappers adding no distance (an ``itemprop="articleBody"``
+   element wins outright when it holds a fair share), and is widened to its parents while
+   they add article-like text rather than teasers or link lists, looking past a heading
+   between sibling sections.
+6. ``_compose`` joins its blocks into paragraphs, dropping the headline, datelines, bylines and
+   copyright lines (datelines and bylines feed the metadata instead).
 7. JSON-LD ``articleBody`` replaces the visible text when the visible text is a cut-down part of
-   it (paywalls), or stands in when the page shows no article at all.
+   it (paywalls), or stands in when the page shows no article at all; a ``<noscript>`` post
+   replaces a page that shows only a placeholder.
 """
 
 from __future__ import annotations
@@ -90,7 +98,6 @@ MIN_SWALLOWED_PARAGRAPHS = 3
 _STREAMED_SEGMENT_RE = re.compile(r"S:\d+$")
 # Structural boilerplate: their text is kept out of the article wherever they are.
 BAD_TAGS = frozenset({"nav", "aside", "footer", "menu"})
-SOFT_BAD_TAGS = frozenset({"header"})
 # Block-level elements: each starts a new text block and is a candidate container.
 BLOCK_TAGS = frozenset(
     "p div section article main li ul ol dl dt dd blockquote pre table tbody thead tfoot tr "
@@ -130,9 +137,6 @@ _NEG_HINT_RE = re.compile(
 MAX_SIGNUP_BOX_CHARS = 400
 # Embedded social-media posts: the blockquote an embed script would replace, holding the text.
 _EMBEDDED_POST_RE = re.compile(r"twitter-tweet|bluesky-embed|text-post-media|mastodon-embed")
-# CSS utility classes whose words are property values, not what the element holds
-# ("overflow-hidden" clips, it does not hide).
-_UTILITY_CLASS_RE = re.compile(r"\S*overflow\S*")
 _POS_HINT_RE = re.compile(
     r"article|body|content|entry|main|post|story|text|prose|blog|hentry|paragraph"
 )
@@ -174,18 +178,6 @@ MAX_BLOCK_LINK_DENSITY = 0.5
 # paragraphs, while long list items are mostly teaser lists of other stories.
 LIST_ITEM_WEIGHT = 0.5
 MAX_LABEL_CHARS = 80
-# Lines that are only one of these (case and punctuation aside) are widget labels. English
-# only: labels in other languages are rare inside the article container.
-BOILERPLATE_LABELS = frozenset(
-    """advertisement|advertisements|advert|ad|ads|sponsored|sponsored content|comments|comment|
-    tags|tag|share|share this|share this article|share this story|share on facebook|
-    share on twitter|read more|related|related articles|related stories|related content|
-    see also|also read|read also|more|continue reading|click here|loading|subscribe|sign up|
-    newsletter|follow us|print|email|advertising|story continues below advertisement|
-    article continues below advertisement|scroll to continue with content|
-    this slideshow requires javascript""".replace("\n", "").split("|")
-)
-BOILERPLATE_LABELS = frozenset(label.strip() for label in BOILERPLATE_LABELS)
 # "By Jane Doe" on its own line: the byline, which metadata carries.
 _BYLINE_LINE_RE = re.compile(r"^(?:by|von|por|par|di|oleh)\s+[^.!?]{2,50}$", re.IGNORECASE)
 MAX_DATELINE_EXTRA_WORDS = 3
@@ -195,10 +187,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers 
 # A timestamp in a short line: a date, a clock time or "3 hours ago".
 _TIMESTAMP_RE = re.compile(DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?…。！？")
-_COPYRIGHT_RE = re.compile(
-    r"^(?:©|\(c\)|copyright\b|(?:image|photo|picture)\s+(?:copyright|credits?|source)\b)",
-    re.IGNORECASE,
-)
+_COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
 # paragraph text: then it is a wrapper of the article ("has-sidebar", "paywall"). Measured on
 # DEV: hinted boilerplate holds at most ~35% of a page's paragraph text, wrappers 50% or more.
@@ -393,9 +382,7 @@ class _Walker:
         self.tags.append(tag)
         hint, negative_classes = _hint(attrs)
         self.negative_classes.append(negative_classes)
-        # A <header> is page or article chrome (logo, headline, byline), unless it holds the
-        # body itself, which the boilerplate-hint rule checks.
-        self.hint.append(min(hint, -1) if tag in SOFT_BAD_TAGS else hint)
+        self.hint.append(hint)
         if attrs.get("itemprop") == "articleBody":
             self.itemprop_body.append(cid)
         if tag == "blockquote" and _EMBEDDED_POST_RE.search(attrs.get("class") or ""):
@@ -556,7 +543,7 @@ _NO_HINT: tuple[int, tuple[str, ...]] = (0, ())
 
 @lru_cache(maxsize=4096)  # pages repeat the same class names on hundreds of elements
 def _hint_of(cls: str, ident: str) -> tuple[int, tuple[str, ...]]:
-    cls = _UTILITY_CLASS_RE.sub(" ", cls.lower())
+    cls = cls.lower()
     key = f"{cls} {ident.lower()}"
     negative = tuple(name for name in cls.split() if _NEG_HINT_RE.search(f" {name} "))
     if _COMMENT_HINT_RE.search(key):
@@ -904,7 +891,7 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
 
 
 def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
-    """A short line that is a label, a dateline, a byline or a copyright notice, not prose.
+    """A short line that is a dateline, a byline or a copyright notice, not prose.
 
     Datelines and bylines are kept as metadata signals: some pages have no other.
     """
@@ -921,9 +908,7 @@ def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
         if len(_WORD_RE.findall(rest)) <= MAX_DATELINE_EXTRA_WORDS:
             datelines.append(line)
             return True
-    if _COPYRIGHT_RE.match(line):
-        return True
-    return " ".join(re.findall(r"\w+", line.lower())) in BOILERPLATE_LABELS
+    return _COPYRIGHT_RE.match(line) is not None
 
 
 def _shown_as_credit(html: str, name: str) -> bool:
