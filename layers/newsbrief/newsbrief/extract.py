@@ -1024,8 +1024,3 @@ def extract_article(html: str, url: str | None = None) -> Article:
         top_image=md.find_top_image(signals, url),
         description=md.find_description(signals),
     )
-
-
-def _attrs(tag: Tag) -> dict[str, str]:
-    """A tag's attributes: all plain strings, as the soup is parsed with no multi-valued ones."""
-    return cast("dict[str, str]", tag.attrs)
