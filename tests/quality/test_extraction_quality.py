@@ -9,7 +9,7 @@ import pytest
 from newsbrief.errors import NoArticle
 from newsbrief.extract import extract_article
 
-from benchmarks.extraction import metadata_accuracy
+from benchmarks.extraction import fixture_metadata_accuracy
 from benchmarks.scoring import aggregate, score_page
 from tests.conftest import REPO_ROOT, shared_path
 
@@ -43,5 +43,5 @@ def test_extraction_f1_stays_above_the_floor() -> None:
 
 
 def test_metadata_accuracy_on_repo_pages_stays_above_the_floor() -> None:
-    right, total, misses = metadata_accuracy()
+    right, total, misses = fixture_metadata_accuracy()
     assert right / total >= FLOORS["metadata_accuracy"], misses
