@@ -188,6 +188,9 @@ _WORD_RE = re.compile(r"[^\W\d_]+")  # words of letters only: times and numbers 
 _TIMESTAMP_RE = re.compile(DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\b", re.IGNORECASE)
 SENTENCE_END = frozenset(".!?…。！？")
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+# htmldate's search of a whole page takes about fifteen times the page's size in memory:
+# beyond this many characters it gets the page without scripts and boilerplate.
+MAX_DATE_SEARCH_CHARS = 1_000_000
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
 # paragraph text: then it is a wrapper of the article ("has-sidebar", "paywall"). Measured on
 # DEV: hinted boilerplate holds at most ~35% of a page's paragraph text, wrappers 50% or more.
@@ -1017,7 +1020,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
         authors=md.find_authors(signals, site_name, lambda name: _shown_as_credit(html, name)),
         published=md.find_published(signals, url)
         or md.find_shown_date(_page_lines(walker.blocks), signals)
-        or find_page_date(html),
+        or find_page_date(html if len(html) <= MAX_DATE_SEARCH_CHARS else page.html),
         language=md.find_language(signals),
         canonical_url=md.find_canonical(signals, url),
         site_name=site_name,
