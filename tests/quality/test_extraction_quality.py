@@ -1,15 +1,27 @@
-"""Quality gate: extraction on the shared DEV set must not fall below the pinned floors."""
+"""Quality gate: extraction on both shared DEV sets must not fall below the pinned floors.
+
+Body F1 / P / R on the 135 scrapinghub pages and the 791 wcxb-dev pages, and the wcxb-dev
+metadata (title, authors, date, with and without the page URL), scored as
+benchmarks/extraction.py scores them. The floors sit a little below the measured numbers
+(benchmarks/floors/extraction.json), so a change that loses quality fails here.
+"""
 
 from __future__ import annotations
 
-import gzip
 import json
+from collections.abc import Callable
 
 import pytest
-from newsbrief.errors import NoArticle
-from newsbrief.extract import extract_article
 
-from benchmarks.extraction import fixture_metadata_accuracy
+from benchmarks.extraction import (
+    MetadataScore,
+    Output,
+    Page,
+    fixture_metadata_accuracy,
+    load_scrapinghub,
+    load_wcxb,
+    newsbrief,
+)
 from benchmarks.scoring import aggregate, score_page
 from tests.conftest import REPO_ROOT, shared_path
 
@@ -18,30 +30,69 @@ FLOORS = json.loads((REPO_ROOT / "benchmarks" / "floors" / "extraction.json").re
 pytestmark = pytest.mark.quality
 
 
-def _extract(html: str, url: str | None) -> str:
-    try:
-        return extract_article(html, url).text
-    except NoArticle:
-        return ""
+def _pages(folder: str, load: Callable[[], list[Page]]) -> list[Page]:
+    shared_path(folder)  # skips with a clear message when the DEV set is absent
+    return load()
 
 
-def test_extraction_f1_stays_above_the_floor() -> None:
-    data = shared_path("extraction")
-    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
-    scores = {}
-    for page_id, item in truth.items():
-        with gzip.open(data / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8") as f:
-            html = f.read()
-        scores[page_id] = score_page(item["articleBody"], _extract(html, item.get("url")))
+@pytest.fixture(scope="module")
+def wcxb() -> tuple[list[Page], dict[str, Output]]:
+    pages = _pages("extraction/wcxb-dev", load_wcxb)
+    return pages, {p.page_id: newsbrief(p.html, p.url) for p in pages}
+
+
+@pytest.mark.parametrize("set_name", ["scrapinghub", "wcxb-dev"])
+def test_body_f1_stays_above_the_floor(
+    set_name: str, wcxb: tuple[list[Page], dict[str, Output]]
+) -> None:
+    if set_name == "wcxb-dev":
+        pages, outputs = wcxb
+    else:
+        pages = _pages("extraction", load_scrapinghub)
+        outputs = {p.page_id: newsbrief(p.html, p.url) for p in pages}
+    floors = FLOORS[set_name]
+    scores = {p.page_id: score_page(p.body, outputs[p.page_id].text) for p in pages}
     total = aggregate(scores.values())
-    summary = f"F1 {total.f1:.4f} P {total.precision:.4f} R {total.recall:.4f}"
-    assert total.f1 >= FLOORS["f1"], summary
-    assert total.precision >= FLOORS["precision"], summary
-    assert total.recall >= FLOORS["recall"], summary
-    failing = sorted(k[:12] for k, s in scores.items() if s.f1 < 0.5)
-    assert len(failing) <= FLOORS["max_pages_below_half"], failing
+    summary = f"{set_name}: F1 {total.f1:.4f} P {total.precision:.4f} R {total.recall:.4f}"
+    assert total.f1 >= floors["f1"], summary
+    assert total.precision >= floors["precision"], summary
+    assert total.recall >= floors["recall"], summary
+    for half in "AB":
+        half_f1 = aggregate(scores[p.page_id] for p in pages if p.half == half).f1
+        assert half_f1 >= floors[f"f1_half_{half}"], f"{summary}; half {half}: {half_f1:.4f}"
+    empty = sorted(k for k, s in scores.items() if s.precision is None)
+    assert len(empty) <= floors["max_empty_pages"], empty
+
+
+def _metadata(pages: list[Page], outputs: dict[str, Output]) -> MetadataScore:
+    score = MetadataScore()
+    for page in pages:
+        score.add(page, outputs[page.page_id])
+    return score
+
+
+def test_metadata_on_wcxb_dev_stays_above_the_floor(
+    wcxb: tuple[list[Page], dict[str, Output]],
+) -> None:
+    floors = FLOORS["wcxb-dev metadata"]
+    score = _metadata(*wcxb)
+    row = score.row("newsbrief")
+    assert score.titles_right / score.titles >= floors["title_exact"], row
+    assert score.authors_right / score.authors >= floors["all_authors_right"], row
+    assert score.spurious / score.no_author <= floors["max_spurious_authors"], row
+    assert score.dates_right / score.dates >= floors["date_right"], row
+
+
+def test_dates_without_the_url_stay_above_the_floor(
+    wcxb: tuple[list[Page], dict[str, Output]],
+) -> None:
+    # The CLI reads saved files, which have no URL: what the page says must be enough.
+    pages = [p for p in wcxb[0] if p.published]
+    outputs = {p.page_id: newsbrief(p.html, None) for p in pages}
+    score = _metadata(pages, outputs)
+    assert score.dates_right / score.dates >= FLOORS["wcxb-dev metadata"]["date_right"]
 
 
 def test_metadata_accuracy_on_repo_pages_stays_above_the_floor() -> None:
     right, total, misses = fixture_metadata_accuracy()
-    assert right / total >= FLOORS["metadata_accuracy"], misses
+    assert right / total >= FLOORS["fixture_metadata_accuracy"], misses
