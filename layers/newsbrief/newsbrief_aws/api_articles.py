@@ -30,7 +30,7 @@ from .api_read import (
     MAX_CURSOR_CHARS,
     MAX_SOURCE_CHARS,
     SOURCE_PATTERN,
-    entity_filters,
+    find_briefs,
 )
 from .briefing import ensure_brief, url_key
 from .error_responses import declare_errors, describe_pattern
@@ -301,21 +301,7 @@ def list_articles(
     (else the time they were briefed), optionally of one ``type``, one ``source`` and a time
     range (``since`` inclusive, ``until`` exclusive). An entity no brief names is an empty list.
     """
-    entity_filters(entity, type, since, until)
-    if entity is None:
-        items, next_cursor = bootstrap.store().list_briefs(
-            source=source, limit=limit, cursor=cursor
-        )
-    else:
-        items, next_cursor = bootstrap.entity_index().list_briefs(
-            entity,
-            entity_type=type,
-            source=source,
-            since=since,
-            until=until,
-            limit=limit,
-            cursor=cursor,
-        )
+    items, next_cursor = find_briefs(entity, type, source, since, until, limit, cursor)
     return BriefList(items=items, next_cursor=next_cursor)
 
 

@@ -106,22 +106,25 @@ def list_articles() -> dict[str, Any]:
     since = query_text("since", MAX_INSTANT_CHARS)
     until = query_text("until", MAX_INSTANT_CHARS)
     limit, cursor = _page()
+    items, next_cursor = find_briefs(entity, entity_type, source, since, until, limit, cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def find_briefs(
+    entity: str | None, entity_type: str | None, source: str | None, since: str | None,
+    until: str | None, limit: int, cursor: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:  # fmt: skip
+    """One page of cards: by entity through the index, else the plain (per-source) listing.
+
+    Both functions' ``GET /articles`` call this, so they choose the same way.
+    """
     entity_filters(entity, entity_type, since, until)
     if entity is None:
-        items, next_cursor = bootstrap.store().list_briefs(
-            source=source, limit=limit, cursor=cursor
-        )
-    else:
-        items, next_cursor = bootstrap.entity_index().list_briefs(
-            entity,
-            entity_type=entity_type,
-            source=source,
-            since=since,
-            until=until,
-            limit=limit,
-            cursor=cursor,
-        )
-    return {"items": items, "next_cursor": next_cursor}
+        return bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)
+    return bootstrap.entity_index().list_briefs(
+        entity, entity_type=entity_type, source=source, since=since, until=until,
+        limit=limit, cursor=cursor,
+    )  # fmt: skip
 
 
 @router.get("/entities")
