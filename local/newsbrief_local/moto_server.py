@@ -10,7 +10,10 @@ moto also answers every Query by sorting the whole table (``Table.all_items``) a
 keeping the partition asked for: with a few hundred thousand items (10,000 briefs and their
 entity index) that is seconds per call. :func:`partition_queries` lets a Query see only its
 partition (table) or the unsorted items (index; moto sorts what matches), which gives the
-same answer.
+same answer. And before a transaction moto deep-copies the whole table once per item of it,
+to roll back on failure: a brief's transaction (about 50 items with its entity index) then
+costs seconds once the table holds a few thousand items. :func:`item_rollback` copies only the
+items the transaction touches and puts those back on failure, which is the same rollback.
 """
 
 from __future__ import annotations
@@ -109,6 +112,68 @@ def partition_queries() -> bool:
     return True
 
 
+class _TablesByReference:
+    """``copy`` for moto's DynamoDB models: a table is "copied" as itself (see item_rollback)."""
+
+    def __init__(self, real: Any, table_type: type) -> None:
+        self._real = real
+        self._table_type = table_type
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        """The table itself; anything else copied as ``copy.deepcopy`` does."""
+        if isinstance(value, self._table_type):
+            return value
+        return self._real.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def item_rollback() -> bool:
+    """Make moto's transactions save and restore only the items they touch.
+
+    Safe only where one DynamoDB request runs at a time (:class:`AtomicDynamoDB`).
+    """
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    original = models.DynamoDBBackend.transact_write_items
+    if getattr(original, "item_rollback", False):
+        return True
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            op = next(iter(entry.values()), None)
+            table = self.tables.get((op or {}).get("TableName"))
+            attrs = (op or {}).get("Key") or (op or {}).get("Item") or {}
+            if table is None or not table.range_key_attr:
+                continue  # moto refuses it; nothing of it is written
+            if table.hash_key_attr not in attrs or table.range_key_attr not in attrs:
+                continue
+            hash_key = DynamoType(attrs[table.hash_key_attr])
+            range_key = DynamoType(attrs[table.range_key_attr])
+            current = table.items.get(hash_key, {}).get(range_key)
+            saved.append((table, hash_key, range_key, copy.deepcopy(current)))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(saved):
+                if item is None:
+                    table.items.get(hash_key, {}).pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            raise
+
+    transact_write_items.item_rollback = True  # type: ignore[attr-defined]
+    models.copy = _TablesByReference(copy, Table)  # type: ignore[assignment]
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+    return True
+
+
 class MotoServer:
     """moto's backends over HTTP on a background thread (loopback only, any free port)."""
 
@@ -134,7 +199,9 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
-        partition_queries()  # requests run one at a time below, as it needs
+        # Both need one DynamoDB request at a time, which AtomicDynamoDB below ensures.
+        partition_queries()
+        item_rollback()
         app: WsgiApp = AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
         if self.middleware is not None:
             app = self.middleware(app)

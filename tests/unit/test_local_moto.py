@@ -118,3 +118,63 @@ def test_partitioned_queries_answer_as_moto_does(monkeypatch: Any) -> None:
         assert partition_queries()
         assert _queries(client) == before
         assert [len(pages) for pages in before] == [4, 2, 7, 1]  # paged, and non-trivial
+
+
+def _table(client: Any) -> None:
+    client.create_table(
+        TableName="t",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+    )  # fmt: skip
+
+
+def _key(pk: str, sk: str = "x") -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _everything(client: Any) -> list[Any]:
+    return sorted(client.scan(TableName="t")["Items"], key=str)
+
+
+def test_a_failed_transaction_leaves_every_item_as_it_was(monkeypatch: Any) -> None:
+    import boto3
+    import pytest
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+    from moto.dynamodb import models
+    from newsbrief_local.moto_server import item_rollback
+
+    monkeypatch.setattr(models.DynamoDBBackend, "transact_write_items",
+                        models.DynamoDBBackend.transact_write_items)  # fmt: skip
+    monkeypatch.setattr(models, "copy", models.copy)  # both restored after the test
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        assert item_rollback()
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        _table(client)
+        for pk in ("A", "B"):
+            client.put_item(TableName="t", Item={**_key(pk), "n": {"N": "1"}})
+        before = _everything(client)
+        update_a = {"Update": {"TableName": "t", "Key": _key("A"),
+                               "UpdateExpression": "ADD n :one",
+                               "ExpressionAttributeValues": {":one": {"N": "1"}}}}
+        failing = [
+            update_a,
+            {"Put": {"TableName": "t", "Item": {**_key("C"), "n": {"N": "9"}}}},
+            {"Delete": {"TableName": "t", "Key": _key("B")}},
+            {"ConditionCheck": {"TableName": "t", "Key": _key("D"),
+                                "ConditionExpression": "attribute_exists(pk)"}},
+        ]  # fmt: skip
+        with pytest.raises(ClientError, match="TransactionCanceled"):
+            client.transact_write_items(TransactItems=failing)
+        assert _everything(client) == before
+        twice = [update_a, {"Delete": {"TableName": "t", "Key": _key("A")}}]
+        with pytest.raises(ClientError, match="ValidationException"):
+            client.transact_write_items(TransactItems=twice)
+        assert _everything(client) == before
+        client.transact_write_items(TransactItems=failing[:3])  # without the failing check
+        after = [(i["pk"]["S"], i["n"]["N"]) for i in _everything(client)]
+        assert after == [("A", "2"), ("C", "9")]
