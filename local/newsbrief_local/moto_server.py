@@ -169,8 +169,8 @@ def item_rollback() -> bool:
             raise
 
     transact_write_items.item_rollback = True  # type: ignore[attr-defined]
-    models.copy = _TablesByReference(copy, Table)  # type: ignore[assignment]
-    models.DynamoDBBackend.transact_write_items = transact_write_items
+    models.copy = _TablesByReference(copy, Table)  # type: ignore[attr-defined,assignment]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     return True
 
 
