@@ -100,6 +100,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     last = [item for item in items if item.get_closest_marker(call_log.AFTER_WORKLOAD)]
     items[:] = [item for item in items if item not in last] + last
     judges = {item.nodeid.split("::")[0] for item in last}
+    call_log.WORKLOAD.judges = judges
     call_log.WORKLOAD.collected = {
         item.nodeid for item in items if call_log.in_workload(item.nodeid, judges)
     }

@@ -40,6 +40,8 @@ class Workload:
     collected: set[str] = field(default_factory=set)
     deselected: set[str] = field(default_factory=set)
     failed: list[str] = field(default_factory=list)
+    # Files of the tests that judge the recordings (tests/...): on disk, but no workload.
+    judges: set[str] = field(default_factory=set)
 
     def missing_files(self) -> list[str]:
         """Workload test files this session did not collect (relative to tests/)."""
@@ -48,8 +50,9 @@ class Workload:
             for folder in WORKLOAD_DIRS
             for path in folder.glob("test_*.py")
         }
+        judges = {path.removeprefix("tests/") for path in self.judges}
         collected = {nodeid.split("::")[0].removeprefix("tests/") for nodeid in self.collected}
-        return sorted(on_disk - collected)
+        return sorted(on_disk - collected - judges)
 
     def complete(self) -> bool:
         """Every workload test was collected, none deselected, none failed."""
