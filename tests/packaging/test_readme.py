@@ -143,3 +143,10 @@ def test_the_python_make_test_needs_is_the_build_target() -> None:
     assert f"python{build_layer.TARGET_PYTHON}" in README
     assert "python3` (3.11 or newer)" in README
     assert 'requires-python = ">=3.11"' in (REPO_ROOT / "pyproject.toml").read_text()
+
+
+def test_the_card_fields_listed_are_the_documented_card() -> None:
+    listed = re.search(r"items are cards \(([\w, ]+)\) without the text", README)
+    assert listed, "the README no longer lists the fields of a card"
+    card = DOCUMENT["components"]["schemas"]["BriefCard"]
+    assert [f.strip() for f in listed.group(1).split(",")] == list(card["required"])
