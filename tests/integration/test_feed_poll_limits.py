@@ -22,7 +22,7 @@ from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
 from tests.integration.conftest import api_event
-from tests.support.loopback import LoopbackServer, Response
+from tests.support.loopback import LoopbackServer, Response, answer_with_etag
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -315,3 +315,25 @@ def test_an_entry_whose_robots_answers_before_the_cap_is_queued(site, named_host
     )
     assert [url for url, _ in sent] == [late]  # queued as normal once robots.txt answered
     assert poller.store.get_feed(first.feed.id).deferrals == {}  # its streak ended
+
+
+def test_a_feed_with_entries_left_for_later_is_read_in_full_until_none_is_left(
+    site, named_hosts, monkeypatch
+):
+    """A 304 would hide the deferred entries until the feed changes: no conditional GET then."""
+    monkeypatch.setattr(crawl, "ROBOTS_ERROR_TTL_SECONDS", 0.0)
+    site.add("/robots.txt", Response(b"User-agent: *\nCrawl-delay: 0\n"))
+    dead = f"http://dead.example:{_dead_port()}/story"
+    body = _rss([named_hosts("news.example", "/news/tram_line"), dead])
+    site.add("/etag.xml", lambda h: answer_with_etag(h, body, '"v1"', "application/rss+xml"))
+    poller = _poller([])
+    first, _ = poller.register(named_hosts("news.example", "/etag.xml"), 30)
+    assert first is not None and (first.queued, first.deferred) == (1, 1)
+    outcomes = [_poll_again(poller, first.feed.id) for _ in range(crawl.MAX_DEFERRALS)]
+    conditional = [h.get("If-None-Match") for _, p, h in site.requests if p == "/etag.xml"]
+    # Read in full while the entry waits (each time it is tried again), then given up; once
+    # nothing is left, the feed is asked conditionally and its 304 costs nothing.
+    assert conditional == [None] * crawl.MAX_DEFERRALS + ['"v1"']
+    assert [(o.result, o.deferred, o.abandoned) for o in outcomes] == [
+        *[("ok", 1, 0)] * (crawl.MAX_DEFERRALS - 2), ("ok", 0, 1), ("not_modified", 0, 0)
+    ]

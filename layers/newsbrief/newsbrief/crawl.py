@@ -612,10 +612,14 @@ class FeedPoller:
         budget = budget or PollBudget(SCHEDULED_POLL_BUDGET_SECONDS)
         now = self.clock()
         feed.last_polled_at = iso(now)
+        # Entries left for later are listed by the feed alone: while there are some, it is read
+        # in full (no validators), or a 304 would hide them until the feed changes.
+        conditional = not feed.has_deferred
         try:
             result = poll_feed(
-                feed.url, self.fetcher, self.robots, etag=feed.etag,
-                last_modified=feed.last_modified, budget=budget,
+                feed.url, self.fetcher, self.robots,
+                etag=feed.etag if conditional else None,
+                last_modified=feed.last_modified if conditional else None, budget=budget,
             )  # fmt: skip
         except NewsbriefError as exc:
             if budget.expired or isinstance(exc, PollTimedOut):
@@ -679,6 +683,7 @@ class FeedPoller:
         outcome.queued = len(jobs)
         outcome.deferred += len(released)
         feed.article_count += len(jobs)
+        feed.has_deferred = outcome.deferred > 0
 
     def _screen(self, feed: FeedRecord, claimed: list[FeedLink], outcome: PollOutcome,
                 budget: PollBudget) -> list[FeedLink]:  # fmt: skip
