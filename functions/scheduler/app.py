@@ -26,9 +26,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "failed": 0,
         "unchanged": 0,
         "timed_out": 0,
+        "abandoned": 0,
     }
     for outcome in outcomes:
         report["queued"] += outcome.queued
+        # Entries whose robots.txt failed crawl.MAX_DEFERRALS polls in a row, given up.
+        report["abandoned"] += outcome.abandoned
         if outcome.result == "error":
             report["failed"] += 1
             logger.warning(

@@ -3,7 +3,8 @@
 Routes, API-key requirements, the stage name and the customised gateway responses all come from
 template.yaml, so the local API answers the way the deployed one does: a request without a valid
 ``x-api-key`` on a keyed route gets the template's INVALID_API_KEY response, an unknown route
-its MISSING_AUTHENTICATION_TOKEN response, a failing function DEFAULT_5XX.
+its MISSING_AUTHENTICATION_TOKEN response, a failing function DEFAULT_5XX, each with the
+template's status, body and headers (the CORS origin among them).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ DEFAULT_ERROR = {
     "MISSING_AUTHENTICATION_TOKEN": ("not_found", "no such route"),
     "REQUEST_TOO_LARGE": ("too_large", "request body too large"),
     "BAD_REQUEST_BODY": ("invalid_input", "the request body is shorter than its Content-Length"),
-    "INTEGRATION_TIMEOUT": ("timeout", "the function did not answer in time"),
+    "INTEGRATION_TIMEOUT": ("internal_error", "the function did not answer in time"),
     "DEFAULT_5XX": ("internal_error", "the function failed"),
 }
 
@@ -135,8 +136,11 @@ class Gateway:
         family = "DEFAULT_5XX" if DEFAULT_STATUS.get(kind, 400) >= 500 else "DEFAULT_4XX"
         specific = self.responses.get(kind)
         fallback = self.responses.get(family)
-        status = (specific and specific.status) or DEFAULT_STATUS.get(kind) or (
-            fallback and fallback.status
+        # A type the template customises answers as customised; any other takes its family's
+        # (DEFAULT_4XX/5XX) status when one is set, which API Gateway applies to every type of
+        # the family left alone, else its own default status.
+        status = (specific and specific.status) or (fallback and fallback.status) or (
+            DEFAULT_STATUS.get(kind)
         )
         templates = (specific and specific.templates) or (fallback and fallback.templates) or {}
         code, default_message = DEFAULT_ERROR.get(kind, ("internal_error", "gateway error"))
@@ -145,14 +149,14 @@ class Gateway:
             body = json.dumps({"error": {"code": code, "message": message or default_message}})
         else:
             body = (
-                text.replace("$context.error.messageString", json.dumps(message or kind))
-                .replace("$context.error.message", message or kind)
+                text.replace("$context.error.messageString", json.dumps(message or default_message))
+                .replace("$context.error.message", message or default_message)
                 .replace("$context.error.responseType", kind)
                 .replace("$context.requestId", request_id)
             )
         headers = {"Content-Type": "application/json", "x-amzn-ErrorType": kind}
-        headers.update((fallback and fallback.headers) or {})
-        headers.update((specific and specific.headers) or {})
+        # A customised type has its own headers (CORS among them); the others its family's.
+        headers.update((specific.headers if specific else fallback and fallback.headers) or {})
         return int(status or 500), headers, body.encode("utf-8")
 
     def to_http(

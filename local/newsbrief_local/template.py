@@ -276,7 +276,7 @@ class Stack:
         values: dict[str, Any] = {}
         for name, spec in declared.items():
             if name in overrides:
-                values[name] = overrides[name]
+                values[name] = _checked_parameter(name, spec, overrides[name])
             elif "Default" in spec:
                 values[name] = spec["Default"]
             else:
@@ -722,6 +722,18 @@ class Stack:
                 )
             )
         return schedules
+
+
+def _checked_parameter(name: str, spec: Mapping[str, Any], value: str) -> str:
+    """``value`` when it meets the parameter's constraints, as CloudFormation checks them."""
+    allowed = spec.get("AllowedValues")
+    if allowed is not None and str(value) not in [str(v) for v in allowed]:
+        raise TemplateError(f"{name} must be one of {', '.join(str(v) for v in allowed)}")
+    pattern = spec.get("AllowedPattern")
+    if pattern is not None and not re.fullmatch(pattern, str(value)):
+        why = spec.get("ConstraintDescription") or f"a value matching {pattern}"
+        raise TemplateError(f"{name} must be {why}, got {value!r}")
+    return value
 
 
 class _NoValue:

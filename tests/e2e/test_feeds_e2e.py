@@ -102,6 +102,7 @@ def test_scheduled_feed_briefs_each_new_article_once(stack: RunningStack, site: 
         "disallowed": 1,
         "refused": 0,
         "deferred": 0,
+        "abandoned": 0,
     }
 
     articles = stack.request("GET", f"/feeds/{feed_id}/articles").json["items"]

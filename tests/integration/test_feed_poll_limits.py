@@ -22,7 +22,7 @@ from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap, feed_polling
 
 from tests.integration.conftest import api_event
-from tests.support.loopback import LoopbackServer, Response
+from tests.support.loopback import LoopbackServer, Response, answer_with_etag
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -109,6 +109,7 @@ def test_refused_entries_are_skipped_and_counted_the_rest_briefed(
         "disallowed": 0,
         "refused": 2,
         "deferred": 0,
+        "abandoned": 0,
     }
     assert sorted(job["url"] for job in aws.queued_bodies()) == sorted(good)
     for url in refused:  # each refused entry's id says why
@@ -215,3 +216,124 @@ def test_a_scheduled_poll_out_of_time_keeps_what_it_queued(
     assert result.queued == 3 and result.deferred == 10
     assert all(store.find_url(brief_id(url)) is None for url in hanging)  # tried next time
     assert store.get_feed(feed.id).failures == 0
+
+
+def _dead_port() -> int:
+    """A loopback port nobody listens on: every connection is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _poller(sent: list[tuple[str, int]]) -> FeedPoller:
+    store = bootstrap.feed_store()
+    fetcher = default_fetcher()
+    return FeedPoller(store, sent.extend, fetcher, RobotsCache(fetcher, "newsbrief/0.1"), store)
+
+
+def _poll_again(poller: FeedPoller, feed_id: str) -> crawl.PollOutcome:
+    """A scheduled poll of the feed, as the next run would make it."""
+    feed = poller.store.lease_feed(feed_id, time.time(), 60)
+    assert feed is not None
+    return poller.poll(feed, PollBudget(10))
+
+
+def test_entries_whose_robots_never_answers_are_given_up_after_the_cap(
+    call_api, site, named_hosts, silent, monkeypatch
+):
+    monkeypatch.setattr(crawl, "ROBOTS_TIMEOUT_SECONDS", 0.5)
+    # Each poll reads robots.txt again, as a new container (or a run past the error TTL) does.
+    monkeypatch.setattr(crawl, "ROBOTS_ERROR_TTL_SECONDS", 0.0)
+    site.add("/robots.txt", Response(b"User-agent: *\nCrawl-delay: 0\n"))
+    good = named_hosts("news.example", "/news/tram_line")
+    stalled = f"http://stall.example:{silent.port}/story"  # accepts, never answers
+    dead = f"http://dead.example:{_dead_port()}/story"  # refuses every connection
+    _feed(site, "/stuck.xml", [good, stalled, dead])
+    sent: list[tuple[str, int]] = []
+    poller = _poller(sent)
+    first, _ = poller.register(named_hosts("news.example", "/stuck.xml"), 30)
+    assert first is not None and first.queued == 1
+    feed_id = first.feed.id
+    stuck = {brief_id(stalled), brief_id(dead)}
+    outcomes = [first]
+    for _ in range(crawl.MAX_DEFERRALS - 1):
+        assert poller.store.get_feed(feed_id).deferrals == dict.fromkeys(stuck, len(outcomes))
+        outcomes.append(_poll_again(poller, feed_id))
+    assert [(o.deferred, o.abandoned) for o in outcomes] == (
+        [(2, 0)] * (crawl.MAX_DEFERRALS - 1) + [(0, 2)]
+    )
+    assert silent.accepted == crawl.MAX_DEFERRALS  # one robots.txt read per poll
+    assert poller.store.get_feed(feed_id).deferrals == {}
+    for url in (stalled, dead):  # each id says why it was given up
+        got = call_api(api_event("api_article_get", path=f"/articles/{brief_id(url)}"))
+        assert got.status == 502 and got.body["error"]["code"] == "fetch_failed"
+        why = got.body["error"]["message"]
+        assert f"given up after {crawl.MAX_DEFERRALS} polls in a row" in why
+
+    later = _poll_again(poller, feed_id)  # given up: no longer costs a robots.txt read
+    assert (later.deferred, later.abandoned, later.queued) == (0, 0, 0)
+    assert silent.accepted == crawl.MAX_DEFERRALS
+    assert [url for url, _ in sent] == [good]
+
+
+def test_an_entry_whose_robots_answers_before_the_cap_is_queued(site, named_hosts, monkeypatch):
+    monkeypatch.setattr(crawl, "ROBOTS_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(crawl, "ROBOTS_ERROR_TTL_SECONDS", 0.0)
+    release = threading.Event()
+    late_reads: list[int] = []
+
+    def robots(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("Host", "").startswith("late.example") and (
+            len(late_reads) < crawl.MAX_DEFERRALS - 1
+        ):
+            late_reads.append(1)
+            release.wait(5)  # silent past the read's timeout, then hangs up
+            handler.close_connection = True
+            return
+        body = b"User-agent: *\nCrawl-delay: 0\n"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.add("/robots.txt", robots)
+    late = named_hosts("late.example", "/news/harbour_storm")
+    _feed(site, "/late.xml", [late])
+    sent: list[tuple[str, int]] = []
+    poller = _poller(sent)
+    try:
+        first, _ = poller.register(named_hosts("news.example", "/late.xml"), 30)
+        assert first is not None and first.deferred == 1
+        outcomes = [first]
+        while len(outcomes) < crawl.MAX_DEFERRALS:
+            outcomes.append(_poll_again(poller, first.feed.id))
+    finally:
+        release.set()
+    assert [(o.deferred, o.queued, o.abandoned) for o in outcomes] == (
+        [(1, 0, 0)] * (crawl.MAX_DEFERRALS - 1) + [(0, 1, 0)]
+    )
+    assert [url for url, _ in sent] == [late]  # queued as normal once robots.txt answered
+    assert poller.store.get_feed(first.feed.id).deferrals == {}  # its streak ended
+
+
+def test_a_feed_with_entries_left_for_later_is_read_in_full_until_none_is_left(
+    site, named_hosts, monkeypatch
+):
+    """A 304 would hide the deferred entries until the feed changes: no conditional GET then."""
+    monkeypatch.setattr(crawl, "ROBOTS_ERROR_TTL_SECONDS", 0.0)
+    site.add("/robots.txt", Response(b"User-agent: *\nCrawl-delay: 0\n"))
+    dead = f"http://dead.example:{_dead_port()}/story"
+    body = _rss([named_hosts("news.example", "/news/tram_line"), dead])
+    site.add("/etag.xml", lambda h: answer_with_etag(h, body, '"v1"', "application/rss+xml"))
+    poller = _poller([])
+    first, _ = poller.register(named_hosts("news.example", "/etag.xml"), 30)
+    assert first is not None and (first.queued, first.deferred) == (1, 1)
+    outcomes = [_poll_again(poller, first.feed.id) for _ in range(crawl.MAX_DEFERRALS)]
+    conditional = [h.get("If-None-Match") for _, p, h in site.requests if p == "/etag.xml"]
+    # Read in full while the entry waits (each time it is tried again), then given up; once
+    # nothing is left, the feed is asked conditionally and its 304 costs nothing.
+    assert conditional == [None] * crawl.MAX_DEFERRALS + ['"v1"']
+    assert [(o.result, o.deferred, o.abandoned) for o in outcomes] == [
+        *[("ok", 1, 0)] * (crawl.MAX_DEFERRALS - 2), ("ok", 0, 1), ("not_modified", 0, 0)
+    ]

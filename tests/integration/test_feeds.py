@@ -137,6 +137,7 @@ def test_register_polls_once_obeys_robots_and_dedups(call_api, news, aws):
         "disallowed": 1,
         "refused": 0,
         "deferred": 0,
+        "abandoned": 0,
     }
     assert body["article_count"] == 2 and body["interval_minutes"] == 15
     queued = sorted(job["url"] for job in aws.queued_bodies())
@@ -165,6 +166,7 @@ def test_scheduler_second_run_adds_nothing_and_new_items_are_queued_once(
         "failed": 0,
         "unchanged": 1,
         "timed_out": 0,
+        "abandoned": 0,
     }
     assert aws.queued_bodies() == []
 

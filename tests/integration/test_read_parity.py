@@ -8,15 +8,19 @@ failure. A bound changed on one side only fails here.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from newsbrief.errors import FetchFailed
 from newsbrief.models import FeedLink, FeedRecord
 from newsbrief.pipeline import brief_id
 from newsbrief_aws import bootstrap
 
+from tests.conftest import REPO_ROOT
 from tests.integration.conftest import api_event, make_brief
 
 FEED_URL = "https://www.gazette.example/feed.xml"
@@ -231,3 +235,63 @@ def test_read_function_refuses_writes(call_read: Any, aws: Any) -> None:
         result = call_read(event)
         assert result.status == 405 and result.body["error"]["code"] == "method_not_allowed"
     assert aws.item_count() == before
+
+
+DOCUMENT = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+
+
+def _answer_schema(path: str) -> dict[str, Any]:
+    """The schema the document declares for a 200 answer to ``GET path``."""
+    for template, operations in DOCUMENT["paths"].items():
+        if "get" in operations and re.fullmatch(re.sub(r"\{\w+\}", "[^/]+", template), path):
+            answer = operations["get"]["responses"]["200"]["content"]["application/json"]
+            # The components travel with the schema, so its $refs resolve.
+            return {**answer["schema"], "components": DOCUMENT["components"]}
+    raise AssertionError(f"the document has no GET {path}")
+
+
+def _listed_fields(path: str) -> set[str]:
+    """The properties the document gives one item of the list ``GET path`` answers with."""
+    schemas = DOCUMENT["components"]["schemas"]
+    listing = schemas[_answer_schema(path)["$ref"].rsplit("/", 1)[1]]
+    item = schemas[listing["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[1]]
+    return set(item["properties"])
+
+
+def test_every_answer_is_what_the_document_declares(
+    call_api: Any, call_read: Any, world: Any
+) -> None:
+    """Both functions' successful answers validate against the document's schemas, and each
+    listed item has exactly the fields its schema names (no free-form objects in lists)."""
+    checked: set[str] = set()
+    for path, query in _requests(world):
+        event = api_event("api_article_get", path=path, query=query)
+        for result in (call_api(event), call_read(event)):
+            if result.status != 200:
+                continue
+            validator = Draft202012Validator(_answer_schema(path))
+            problems = [e.message for e in validator.iter_errors(result.body)]
+            assert not problems, (path, query, problems[:3])
+            if "items" in result.body and result.body["items"]:
+                fields = _listed_fields(path)
+                assert all(set(item) == fields for item in result.body["items"]), (path, query)
+                checked.add(re.sub(r"[0-9a-f]{24}", "{id}", path))
+    assert {"/articles", "/feeds/{id}/articles", "/entities"} <= checked
+
+
+def test_a_card_stored_before_one_of_its_fields_existed_is_answered_whole(
+    call_api: Any, call_read: Any, aws: Any, world: Any
+) -> None:
+    """Cards written before ``summary_algorithm`` existed are listed with the value it then had."""
+    from newsbrief.models import DEFAULT_ALGORITHM
+
+    aws.dynamodb.update_item(
+        TableName=aws.table_name,
+        Key={"pk": {"S": f"BRIEF#{world['brief']}"}, "sk": {"S": "BRIEF"}},
+        UpdateExpression="REMOVE card.summary_algorithm",
+    )
+    event = api_event("api_article_get", path="/articles", query={"limit": "100"})
+    typed, lean = call_api(event), call_read(event)
+    _same(typed, lean, "GET /articles with an old card")
+    (card,) = [item for item in lean.body["items"] if item["id"] == world["brief"]]
+    assert card["summary_algorithm"] == DEFAULT_ALGORITHM

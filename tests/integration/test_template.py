@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 from newsbrief_aws.cursors import KEY_PK
-from newsbrief_local.template import Stack, deploy_template
+from newsbrief_local.template import Stack, TemplateError, deploy_template
 
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import REGION
@@ -328,3 +328,65 @@ def test_checkov_finds_nothing_and_every_skip_is_inline_with_a_reason():
         assert len(reason.split()) >= 10, f"{check['check_id']} on {check['resource']}: {reason!r}"
     # No global skip list: skips live on the resources, nowhere else.
     assert not list(REPO_ROOT.glob(".checkov*"))
+
+
+def _gateway_bodies(stack: Stack) -> dict[str, tuple[int | None, dict[str, Any], dict]]:
+    """Each customised gateway response: status, headers and its body as API Gateway fills it."""
+    out = {}
+    for kind, response in stack.gateway_responses("NewsbriefApi").items():
+        text = response.templates["application/json"]
+        body = json.loads(text.replace("$context.error.messageString", '"Forbidden"'))
+        out[kind] = (response.status, response.headers, body)
+    return out
+
+
+# The gateway responses every operation can meet, and those only keyed or body-taking ones can.
+GATEWAY_ON_EVERY_ROUTE = ("THROTTLED", "DEFAULT_5XX")
+GATEWAY_ON_KEYED_ROUTES = ("INVALID_API_KEY", "QUOTA_EXCEEDED")
+GATEWAY_ON_BODY_ROUTES = ("REQUEST_TOO_LARGE",)
+
+
+def test_gateway_answers_have_the_error_shape_and_codes_the_document_declares(template):
+    from newsbrief_aws.error_responses import ERROR_CODES
+
+    answers = _gateway_bodies(Stack(template))
+    needed = {*GATEWAY_ON_EVERY_ROUTE, *GATEWAY_ON_KEYED_ROUTES, *GATEWAY_ON_BODY_ROUTES}
+    assert needed | {"DEFAULT_4XX"} <= set(answers)
+    for kind, (status, _, body) in answers.items():
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, kind
+        code = body["error"]["code"]
+        # A stable code of the API's table, with the status the table gives it: no gateway
+        # answer keeps a status (API Gateway's 403, 502, 504) that its code contradicts.
+        assert status == ERROR_CODES[code][0], kind
+    document = json.loads((REPO_ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    for op in operations:
+        kinds = list(GATEWAY_ON_EVERY_ROUTE)
+        if {} not in op.get("security", document["security"]):  # [{}]: no key needed
+            kinds += GATEWAY_ON_KEYED_ROUTES
+        if "requestBody" in op:
+            kinds += GATEWAY_ON_BODY_ROUTES
+        for kind in kinds:
+            status, _, body = answers[kind]
+            declared = op["responses"][str(status)]["x-error-codes"]
+            assert body["error"]["code"] in declared, (op["operationId"], kind)
+
+
+def test_gateway_answers_name_the_first_cors_origin_only_when_origins_are_set(template):
+    origins = "https://app.example,http://b.example:8080"
+    listed = Stack(template, parameters={"CorsAllowedOrigins": origins})
+    for kind, (_, headers, _) in _gateway_bodies(listed).items():
+        assert headers == {"Access-Control-Allow-Origin": "https://app.example"}, kind
+    for kind, (_, headers, _) in _gateway_bodies(Stack(template)).items():
+        assert headers == {}, kind  # no origins: no CORS header, as the functions answer
+
+
+@pytest.mark.parametrize(
+    "origins",
+    ["https://app.example, https://b.example", "https://app.example/", "*", "app.example"],
+)
+def test_cors_origins_are_refused_unless_written_as_browsers_send_them(template, origins):
+    # The first origin is copied into static gateway headers, which must match the Origin a
+    # browser sends byte for byte; CloudFormation refuses the same values (AllowedPattern).
+    with pytest.raises(TemplateError, match="CorsAllowedOrigins"):
+        Stack(template, parameters={"CorsAllowedOrigins": origins})

@@ -100,6 +100,16 @@ def test_limits_stated_are_the_code_limits() -> None:
     assert re.search(rf"bodies over\s+{MAX_BODY_BYTES // 2**20} MB", README)
 
 
+def test_the_deferral_cap_stated_is_the_code_cap() -> None:
+    from newsbrief import crawl
+
+    cap = rf"could not be read on\s+{crawl.MAX_DEFERRALS}\s+polls"
+    assert len(re.findall(cap, README)) == 2  # the route table and the feed polling section
+    assert re.search(rf"at most\s+{crawl.MAX_TRACKED_DEFERRALS}\s+entries", README)
+    summary = DOCUMENT["components"]["schemas"]["PollSummary"]["properties"]["abandoned"]
+    assert re.search(cap, summary["description"])
+
+
 def test_queue_facts_are_the_template() -> None:
     queue = _resource("BriefQueue")
     minutes = queue["VisibilityTimeout"] // 60
@@ -133,3 +143,10 @@ def test_the_python_make_test_needs_is_the_build_target() -> None:
     assert f"python{build_layer.TARGET_PYTHON}" in README
     assert "python3` (3.11 or newer)" in README
     assert 'requires-python = ">=3.11"' in (REPO_ROOT / "pyproject.toml").read_text()
+
+
+def test_the_card_fields_listed_are_the_documented_card() -> None:
+    listed = re.search(r"items are cards \(([\w, ]+)\) without the text", README)
+    assert listed, "the README no longer lists the fields of a card"
+    card = DOCUMENT["components"]["schemas"]["BriefCard"]
+    assert [f.strip() for f in listed.group(1).split(",")] == list(card["required"])

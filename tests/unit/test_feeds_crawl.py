@@ -8,8 +8,10 @@ import pytest
 from newsbrief.crawl import (
     DEFAULT_HOST_INTERVAL,
     MAX_HOST_INTERVAL,
+    MAX_TRACKED_DEFERRALS,
     MemoryRateLimiter,
     RobotsCache,
+    count_deferrals,
     poll_feed,
     product_token,
     screen_urls,
@@ -293,3 +295,19 @@ def test_a_refused_site_refuses_its_urls_only() -> None:
         "http://0.0.0.0/x": "destination_refused",
         "http://bad.example:99999/y": "invalid_input",
     }
+
+
+def test_deferral_streaks_grow_on_unreadable_robots_and_end_otherwise() -> None:
+    previous = {"unreadable": 2, "unchecked": 1, "answered": 2}
+    streaks = count_deferrals(previous, unreadable=["unreadable", "new"], unchecked=["unchecked"])
+    # +1 where robots.txt failed again; kept where it was not checked in time (nothing was
+    # learned); ended where robots.txt answered or the entry was not screened this poll.
+    assert streaks == {"unreadable": 3, "new": 1, "unchecked": 1}
+    assert count_deferrals(previous, [], ["never-deferred"]) == {}
+
+
+def test_deferral_streaks_are_bounded_longest_kept() -> None:
+    keys = [f"{i:024x}" for i in range(MAX_TRACKED_DEFERRALS + 50)]
+    previous = {keys[0]: 2}
+    streaks = count_deferrals(previous, keys, [])
+    assert len(streaks) == MAX_TRACKED_DEFERRALS and streaks[keys[0]] == 3

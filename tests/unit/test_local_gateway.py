@@ -109,21 +109,47 @@ def test_unknown_route_and_open_route() -> None:
 
 
 @pytest.mark.parametrize(
-    ("result", "status"),
+    "result",
     [
-        (Invocation(None, {"errorType": "ValueError", "errorMessage": "boom"}), 502),
-        (Invocation({"no": "statusCode"}), 502),
-        (Invocation({"statusCode": "abc"}), 502),
-        (Invocation(None, {"errorType": "Sandbox.Timedout"}, timed_out=True), 504),
+        # API Gateway's 502 (a function that failed or answered garbage) and 504 (timed out)
+        # are the template's DEFAULT_5XX: 500 internal_error, the code every route declares.
+        Invocation(None, {"errorType": "ValueError", "errorMessage": "boom"}),
+        Invocation({"no": "statusCode"}),
+        Invocation({"statusCode": "abc"}),
+        Invocation(None, {"errorType": "Sandbox.Timedout"}, timed_out=True),
     ],
 )
-def test_function_failures_become_gateway_errors(result: Invocation, status: int) -> None:
+def test_function_failures_become_gateway_errors(result: Invocation) -> None:
     code, _, body = _gateway(Recorder(result)).handle(
         "GET", "/x", [("x-api-key", "k")], b"", "127.0.0.1"
     )
-    assert code == status
-    assert _json(body)["error"]["code"]
+    assert code == 500
+    assert _json(body)["error"]["code"] == "internal_error"
     assert b"Traceback" not in body and b"boom" not in body
+
+
+def test_gateway_answers_carry_the_first_cors_origin_when_origins_are_set() -> None:
+    origins = "http://localhost:8080,https://admin.example"
+    responses = Stack(load_template(), parameters={"CorsAllowedOrigins": origins})
+    gw = Gateway(ROUTES, Recorder(), "k", "v1", responses.gateway_responses("NewsbriefApi"))
+    for status, hdrs, body in (
+        gw.handle("GET", "/items/1", [("Origin", "http://localhost:8080")], b"", "::1"),
+        gw.handle("GET", "/", [], b"", "::1"),
+        gw.gateway_response("THROTTLED", "r"),
+        gw.gateway_response("BAD_REQUEST_BODY", "r"),
+        gw.gateway_response("INTEGRATION_TIMEOUT", "r"),
+    ):
+        assert dict(hdrs)["Access-Control-Allow-Origin"] == "http://localhost:8080", status
+        assert set(_json(body)["error"]) == {"code", "message"}
+    # The message API Gateway gives a refusal the template leaves to DEFAULT_4XX.
+    _, _, body = gw.gateway_response("BAD_REQUEST_BODY", "r")
+    assert _json(body)["error"] == {
+        "code": "invalid_input",
+        "message": "the request body is shorter than its Content-Length",
+    }
+    # Without origins, no CORS header: browsers refuse the answer, as the functions' answers.
+    status, hdrs, _ = _gateway(Recorder()).handle("GET", "/items/1", [], b"", "::1")
+    assert status == 401 and "Access-Control-Allow-Origin" not in dict(hdrs)
 
 
 def test_proxy_response_is_translated() -> None:

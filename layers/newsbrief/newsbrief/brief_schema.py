@@ -44,3 +44,25 @@ class Brief(BaseModel):
     fetched_at: str
     site_name: str | None = None
     top_image: str | None = None
+
+
+class BriefCard(BaseModel):
+    """A brief as lists show it (``GET /articles``): its fields without text and entities.
+
+    The summary keeps its first sentences up to a size bound and the title its first 500
+    characters, so a page of cards stays small; ``GET /articles/{id}`` gives the whole brief.
+    """
+
+    id: str = Field(description="Stable id: GET /articles/{id} returns the whole brief")
+    url: str | None
+    canonical_url: str | None
+    source: str | None = Field(description="The site's domain, e.g. example.com")
+    title: str | None
+    published: str | None = Field(description="ISO 8601 or null")
+    language: str | None = Field(description="ISO 639-1")
+    word_count: int
+    summary: list[str]
+    summary_algorithm: Algorithm = Field(
+        description="Who chose the summary's sentences (see Brief.summary_algorithm)"
+    )
+    fetched_at: str

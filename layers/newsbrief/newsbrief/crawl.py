@@ -8,8 +8,9 @@ DynamoDB-backed one shared by concurrent Lambda invocations. Fetching goes throu
 A poll costs what its new articles cost, not what the feed lists: robots.txt is read only for
 the entries this poll will queue (after dedup and the per-poll cap), a few hosts at a time,
 and every request is cut to the poll's :class:`PollBudget`. An entry that may not be fetched
-(refused address, scheme or port; robots.txt forbids it) is skipped and counted; the others
-are queued.
+(refused address, scheme or port; robots.txt forbids it) is skipped and counted; one whose
+robots.txt cannot be read now is deferred to a later poll, and given up after
+``MAX_DEFERRALS`` polls in a row; the others are queued.
 """
 
 from __future__ import annotations
@@ -458,6 +459,15 @@ POLL_CONCURRENCY = 8
 # A poll may take the whole fetch deadline (25 s) plus the store writes: a run with less time
 # left than this starts no new poll.
 POLL_STOP_MARGIN_SECONDS = 40.0
+# An entry whose robots.txt cannot be read (no answer, no connection, 5xx) is left for a later
+# poll; on this many polls in a row it is given up (recorded as failed, counted ``abandoned``)
+# so a site whose robots.txt never answers stops costing a read of up to 10 s on every poll.
+# Three polls span 10 minutes at the shortest interval and an hour at the default: longer
+# than a passing outage, and the robots.txt error cache (5 min) never counts one read twice.
+MAX_DEFERRALS = 3
+# Streaks kept on the feed item. A poll screens at most ``max_new`` entries, so this is a
+# guard: 200 keys of ~40 bytes keep the item far below DynamoDB's 400 KB item limit.
+MAX_TRACKED_DEFERRALS = 200
 
 Enqueue = Callable[[list[tuple[str, int]]], None]
 """Queues ``(url, delay_seconds)`` pairs for the worker; raises a NewsbriefError on failure."""
@@ -491,7 +501,30 @@ class PollOutcome:
     refused: int = 0  # new entries on a refused address, scheme or port (skipped likewise)
     # New entries left for a later run: pacing, robots.txt unreadable now, or out of time.
     deferred: int = 0
+    # New entries given up: their robots.txt could not be read on MAX_DEFERRALS polls in a row
+    # (recorded as failed, like the skipped ones, so later polls no longer read it).
+    abandoned: int = 0
     error: NewsbriefError | None = None
+
+
+def count_deferrals(
+    previous: Mapping[str, int], unreadable: Iterable[str], unchecked: Iterable[str]
+) -> dict[str, int]:
+    """The robots.txt deferral streaks of a feed's entries (url keys) after one poll.
+
+    An entry whose robots.txt could not be read adds one to its streak; one not checked in
+    time (the poll's budget ran out) keeps its streak, as nothing was learned about its site.
+    Every other streak ends: its robots.txt answered, or the entry is no longer new. At most
+    ``MAX_TRACKED_DEFERRALS`` streaks are kept, the longest first.
+    """
+    streaks = {key: previous.get(key, 0) + 1 for key in unreadable}
+    for key in unchecked:
+        if previous.get(key):
+            streaks.setdefault(key, previous[key])
+    if len(streaks) > MAX_TRACKED_DEFERRALS:
+        longest = sorted(streaks.items(), key=lambda kv: kv[1], reverse=True)
+        streaks = dict(longest[:MAX_TRACKED_DEFERRALS])
+    return streaks
 
 
 def iso(ts: float) -> str:
@@ -579,10 +612,14 @@ class FeedPoller:
         budget = budget or PollBudget(SCHEDULED_POLL_BUDGET_SECONDS)
         now = self.clock()
         feed.last_polled_at = iso(now)
+        # Entries left for later are listed by the feed alone: while there are some, it is read
+        # in full (no validators), or a 304 would hide them until the feed changes.
+        conditional = not feed.has_deferred
         try:
             result = poll_feed(
-                feed.url, self.fetcher, self.robots, etag=feed.etag,
-                last_modified=feed.last_modified, budget=budget,
+                feed.url, self.fetcher, self.robots,
+                etag=feed.etag if conditional else None,
+                last_modified=feed.last_modified if conditional else None, budget=budget,
             )  # fmt: skip
         except NewsbriefError as exc:
             if budget.expired or isinstance(exc, PollTimedOut):
@@ -620,7 +657,7 @@ class FeedPoller:
         # The cap counts NEW articles only: known ones cost nothing, so a feed with 500
         # entries still gets its 50 newest unseen articles queued each run.
         claimed = self.store.claim_urls(feed.id, links, iso(now), limit=self.max_new)
-        won = self._screen(claimed, outcome, budget)
+        won = self._screen(feed, claimed, outcome, budget)
         by_host: dict[str, list[FeedLink]] = {}
         for link in won:
             by_host.setdefault(host_of(link.url), []).append(link)
@@ -646,14 +683,17 @@ class FeedPoller:
         outcome.queued = len(jobs)
         outcome.deferred += len(released)
         feed.article_count += len(jobs)
+        feed.has_deferred = outcome.deferred > 0
 
-    def _screen(self, claimed: list[FeedLink], outcome: PollOutcome,
+    def _screen(self, feed: FeedRecord, claimed: list[FeedLink], outcome: PollOutcome,
                 budget: PollBudget) -> list[FeedLink]:  # fmt: skip
         """The claimed links that may be fetched; the others are recorded or released.
 
         A refused or robots-forbidden entry is skipped for good: its claim becomes a failure
         record, so ``GET /articles/{id}`` says why and later polls skip it as known. One whose
-        robots.txt cannot be read now, or was not reached in time, is released for a later run.
+        robots.txt cannot be read now, or was not reached in time, is released for a later run,
+        unless its robots.txt has now failed ``MAX_DEFERRALS`` polls in a row: then it is given
+        up and recorded like a skipped one. The streaks are kept on ``feed`` (saved with it).
         """
         by_url = {link.url: link for link in claimed}
         screening = screen_urls(list(by_url), self.robots, budget)
@@ -661,7 +701,22 @@ class FeedPoller:
             self.store.record_failure(by_url[url].url_key, url, error)
         for url, why in screening.disallowed:
             self.store.record_failure(by_url[url].url_key, url, DestinationRefused(why))
-        later = [url for url, _ in screening.unavailable] + screening.unchecked
+        streaks = count_deferrals(
+            feed.deferrals,
+            [by_url[url].url_key for url, _ in screening.unavailable],
+            [by_url[url].url_key for url in screening.unchecked],
+        )
+        later = list(screening.unchecked)
+        for url, why in screening.unavailable:
+            key = by_url[url].url_key
+            if streaks.get(key, 0) < MAX_DEFERRALS:
+                later.append(url)
+                continue
+            del streaks[key]
+            message = f"{why}; given up after {MAX_DEFERRALS} polls in a row could not read it"
+            self.store.record_failure(key, url, FetchFailed(message))
+            outcome.abandoned += 1
+        feed.deferrals = streaks
         if later:
             self.store.release_urls([by_url[url].url_key for url in later])
         outcome.refused += len(screening.refused)

@@ -118,9 +118,16 @@ class FeedRecord:
     failures: int = 0  # consecutive failed polls
     article_count: int = 0  # articles queued from this feed, ever
     next_poll_at: str | None = None
+    # Entry url key -> polls in a row on which its robots.txt could not be read (internal:
+    # the poller gives an entry up after crawl.MAX_DEFERRALS; kept on the feed item so the
+    # streak survives between polls, at most crawl.MAX_TRACKED_DEFERRALS keys).
+    deferrals: dict[str, int] = field(default_factory=dict)
+    # The last poll left new entries for later (internal): the next one reads the feed in full,
+    # since a 304 would hide them until the feed changes.
+    has_deferred: bool = False
 
     def public(self) -> dict[str, object]:
-        """The fields the API shows (validators and lease state stay internal)."""
+        """The fields the API shows (validators, lease and deferral state stay internal)."""
         return {
             "id": self.id,
             "url": self.url,

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from newsbrief.brief_schema import Brief
+from newsbrief.brief_schema import Brief, BriefCard
 from newsbrief.errors import TooLarge
 from newsbrief.models import DEFAULT_ALGORITHM, Algorithm, EntityType
 from newsbrief.pipeline import DEFAULT_SENTENCES, MAX_SENTENCES
@@ -169,7 +169,7 @@ class SummarizeText(RequestBody):
 class BriefList(BaseModel):
     """One page of briefs, newest first (listing fields only, no full text)."""
 
-    items: list[dict[str, Any]]
+    items: list[BriefCard]
     next_cursor: str | None = Field(description="pass back as ?cursor= for the next page")
 
 

@@ -95,6 +95,11 @@ class PollSummary(BaseModel):
         description="new entries left for a later poll (site pacing, robots.txt unreadable "
         "for now, or out of time)",
     )
+    abandoned: int = Field(
+        0,
+        description="new entries given up because their robots.txt could not be read on "
+        "3 polls in a row (skipped; their ids say why)",
+    )
 
 
 class FeedCreated(FeedOut):
@@ -152,6 +157,7 @@ def create_feed(request: Annotated[FeedRequest, Body()]) -> Response[FeedCreated
     summary = PollSummary(
         result=outcome.result, entries=outcome.entries, queued=outcome.queued,
         disallowed=outcome.disallowed, refused=outcome.refused, deferred=outcome.deferred,
+        abandoned=outcome.abandoned,
     )  # fmt: skip
     metrics.add_metric(name="FeedArticlesQueued", unit=MetricUnit.Count, value=outcome.queued)
     logger.info("feed registered", extra={"feed_id": outcome.feed.id, "queued": outcome.queued})

@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from newsbrief.errors import InvalidInput
 
 from newsbrief_aws.entity_index import ENTITY_TYPES, MAX_ENTITY_CHARS, MAX_INSTANT_CHARS
-from newsbrief_aws.store import MAX_LIST_LIMIT
+from newsbrief_aws.store import MAX_LIST_LIMIT, complete_card
 
 from . import bootstrap
 
@@ -116,15 +116,19 @@ def find_briefs(
 ) -> tuple[list[dict[str, Any]], str | None]:  # fmt: skip
     """One page of cards: by entity through the index, else the plain (per-source) listing.
 
-    Both functions' ``GET /articles`` call this, so they choose the same way.
+    Both functions' ``GET /articles`` call this, so they choose the same way, and every card
+    has the fields the document's ``BriefCard`` names (older cards are completed).
     """
     entity_filters(entity, entity_type, since, until)
     if entity is None:
-        return bootstrap.store().list_briefs(source=source, limit=limit, cursor=cursor)
-    return bootstrap.entity_index().list_briefs(
-        entity, entity_type=entity_type, source=source, since=since, until=until,
-        limit=limit, cursor=cursor,
-    )  # fmt: skip
+        store = bootstrap.store()
+        cards, next_cursor = store.list_briefs(source=source, limit=limit, cursor=cursor)
+    else:
+        cards, next_cursor = bootstrap.entity_index().list_briefs(
+            entity, entity_type=entity_type, source=source, since=since, until=until,
+            limit=limit, cursor=cursor,
+        )  # fmt: skip
+    return [complete_card(card) for card in cards], next_cursor
 
 
 @router.get("/entities")

@@ -40,6 +40,7 @@ from newsbrief.errors import (
     NotFound,
     TooLarge,
 )
+from newsbrief.models import DEFAULT_ALGORITHM
 from newsbrief.urls import site_domain
 
 from .cursors import Cursors
@@ -101,6 +102,16 @@ class UrlRecord:
     url_key: str
     brief_id: str | None = None
     error: dict[str, str] | None = None
+
+
+# Card fields added since cards were first stored, with the value an older card stood for:
+# before the algorithm could be chosen, every summary was the default algorithm's.
+CARD_DEFAULTS: dict[str, Any] = {"summary_algorithm": DEFAULT_ALGORITHM}
+
+
+def complete_card(card: dict[str, Any]) -> dict[str, Any]:
+    """A stored card with the fields it predates filled in: every card has the same shape."""
+    return {**CARD_DEFAULTS, **card}
 
 
 def _card(brief: Brief) -> dict[str, Any]:
