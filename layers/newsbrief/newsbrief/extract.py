@@ -870,8 +870,12 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
     norm_title = md.normalize_text(title) if title else None
     paragraphs: list[str] = []
     previous_row = -1
+    data_rows = _data_rows(blocks)
     for block in blocks:
-        if block.tag in HEADING_TAGS:
+        if block.tag in HEADING_TAGS or (
+            block.tag in CELL_TAGS and len(block.chain) > 1 and block.chain[-2] in data_rows
+        ):
+            # A date in a data table's cell is a value of the table, not the article's dateline.
             lines = [block.text]
         else:
             lines = [
@@ -891,6 +895,16 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
             paragraphs.append(text)
         previous_row = row
     return "\n\n".join(paragraphs)
+
+
+def _data_rows(blocks: list[_Block]) -> set[int]:
+    """The table rows that hold several cells: rows of a data table, not a layout table."""
+    cells: dict[int, int] = {}
+    for block in blocks:
+        if block.tag in CELL_TAGS and len(block.chain) > 1:
+            row = block.chain[-2]
+            cells[row] = cells.get(row, 0) + 1
+    return {row for row, count in cells.items() if count > 1}
 
 
 def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
