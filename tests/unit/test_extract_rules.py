@@ -145,3 +145,14 @@ def test_wrappers_around_a_single_element_add_no_distance() -> None:
     top = f"<div class='top'><div class='intro'>{blurb}</div><ul>{links}</ul></div>"
     html = f"<html><body>{top}<div class='page'>{body}</div></body></html>"
     assert extract_article(html).text.split("\n\n") == PARAGRAPHS * 2
+
+
+def test_dates_in_a_data_table_are_values_not_datelines() -> None:
+    # A column of dates is neither the article's dateline nor the stamps of a list of posts.
+    check("table_dates.html")
+
+
+def test_a_list_of_links_that_a_sentence_leads_into_is_part_of_the_article() -> None:
+    # A changelog's items are each one link; "...were merged into the parser:" says the list
+    # is written text. A label of a few words ("More on this blog:") still marks a menu.
+    check("changelog_list.html")

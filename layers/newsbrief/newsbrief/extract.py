@@ -25,9 +25,11 @@ How it works, in one parse and one walk:
    digits) wins, single-child wrappers adding no distance (an ``itemprop="articleBody"``
    element wins outright when it holds a fair share), and is widened to its parents while
    they add article-like text rather than teasers or link lists, looking past a heading
-   between sibling sections.
+   between sibling sections. A list that a sentence of the text leads into ("...were
+   merged:") is the article's own, even when each item is one link.
 6. ``_compose`` joins its blocks into paragraphs, dropping the headline, datelines, bylines and
-   copyright lines (datelines and bylines feed the metadata instead).
+   copyright lines (datelines and bylines feed the metadata instead); a date in a data
+   table's cell is a value of the table, kept.
 7. JSON-LD ``articleBody`` replaces the visible text when the visible text is a cut-down part of
    it (paywalls), or stands in when the page shows no article at all; a ``<noscript>`` post
    replaces a page that shows only a placeholder.
@@ -172,6 +174,11 @@ MAX_PARAGRAPH_LINK_DENSITY = 0.3
 # ...and at most this share of digits: a stock ticker or a score table is not prose.
 MAX_PARAGRAPH_DIGITS = 0.3
 _NO_DIGITS = str.maketrans("", "", "0123456789")
+# Lists whose items may be the article's own text when a sentence leads into them.
+LIST_TAGS = frozenset({"ul", "ol"})
+# A sentence leading into a list has at least this many words: "Related:" or "Read more:"
+# labels a menu of links, "A few patches were merged upstream:" introduces the article's list.
+MIN_LEAD_IN_WORDS = 5
 # Output blocks that are mostly link text are menus and "read more" lists, not article text.
 MAX_BLOCK_LINK_DENSITY = 0.5
 # List items count less than paragraphs when choosing the container: articles are written in
@@ -233,6 +240,7 @@ class _Block:
     chain: tuple[int, ...]  # ids of the containers around it, outermost first
     bad: bool  # inside structural boilerplate or a hidden element
     paragraph_like: bool  # long enough, few links, not a heading: reads as article prose
+    introduced: bool = False  # an item of a list that a sentence of the text leads into
 
 
 class _Precleaned(NamedTuple):
@@ -665,6 +673,8 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     kept = [b for b in blocks if not b.bad and not any(dropped[c] for c in b.chain)]
     if not kept:
         return []
+    _mark_introduced_lists(walker, kept)
+    data_rows = _data_rows(kept)
     # Score containers by the paragraph text they hold, discounting distant descendants so that
     # the element that directly holds the paragraphs beats the page wrappers around it.
     score = [0.0] * count
@@ -693,8 +703,17 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
                 # A wrapper around a single container adds no distance: page builders nest
                 # the article's paragraphs ten wrappers deep.
                 distance += branching[cid]
+        elif block.introduced:
+            # The article's own list: text the article is made of, though not prose to score.
+            for cid in block.chain:
+                good[cid] += block.length
         else:
-            stamped = block.length <= MAX_LABEL_CHARS and _TIMESTAMP_RE.search(block.text)
+            # A date in a data table is a value of the table, not the stamp of a post.
+            stamped = (
+                block.length <= MAX_LABEL_CHARS
+                and not _data_cell(block, data_rows)
+                and _TIMESTAMP_RE.search(block.text)
+            )
             for cid in block.chain:
                 junk[cid] += block.length
                 if stamped:
@@ -730,7 +749,42 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
         for c in range(count)
     ]
     best = _widen(walker, kept, best, good, junk, posts, teaser)
-    return [b for b in kept if best in b.chain and not _link_list(b)]
+    return [b for b in kept if best in b.chain and (b.introduced or not _link_list(b))]
+
+
+def _mark_introduced_lists(walker: _Walker, blocks: list[_Block]) -> None:
+    """Mark the items of each list that a sentence of the text leads into ("...were merged:").
+
+    A changelog or a list of sources is written as items that are each one link; on their
+    own they look like a menu. A sentence of the text ending in a colon just before the list
+    says the list is part of what is being written; a menu or a teaser list is introduced, if
+    at all, by a heading or a label of a word or two ("Related:", "Read more:").
+    """
+    lead_in: _Block | None = None
+    current_list = -1
+    for block in blocks:
+        if lead_in is not None:
+            # The outermost list that starts right after the sentence (not one around it).
+            lists = [
+                c for c in block.chain if walker.tags[c] in LIST_TAGS and c not in lead_in.chain
+            ]
+            current_list = lists[0] if lists else -1
+        if current_list >= 0 and current_list in block.chain:
+            block.introduced = True
+            lead_in = None
+            continue
+        current_list = -1
+        lead_in = block if _leads_into_list(block) else None
+
+
+def _leads_into_list(block: _Block) -> bool:
+    """A sentence of running text that ends in a colon (not a label, not a link)."""
+    return (
+        block.text.endswith(":")
+        and block.link_length <= MAX_PARAGRAPH_LINK_DENSITY * block.length
+        and block.tag not in HEADING_TAGS
+        and len(_WORD_RE.findall(block.text)) >= MIN_LEAD_IN_WORDS
+    )
 
 
 def _email_field(attrs: Attrs) -> bool:
@@ -830,10 +884,12 @@ def _widen(
         extra_good = 0
         if good[parent] > good[best]:
             for block in kept:
-                if not block.paragraph_like or parent not in block.chain or best in block.chain:
+                if not (block.paragraph_like or block.introduced):
+                    continue
+                if parent not in block.chain or best in block.chain:
                     continue
                 inner = block.chain[block.chain.index(parent) + 1 :]
-                if any(teaser[c] for c in inner):
+                if not block.introduced and any(teaser[c] for c in inner):
                     extra_junk += block.length
                 else:
                     extra_good += block.length
@@ -872,9 +928,7 @@ def _compose(blocks: list[_Block], title: str | None, signals: md.Signals) -> st
     previous_row = -1
     data_rows = _data_rows(blocks)
     for block in blocks:
-        if block.tag in HEADING_TAGS or (
-            block.tag in CELL_TAGS and len(block.chain) > 1 and block.chain[-2] in data_rows
-        ):
+        if block.tag in HEADING_TAGS or _data_cell(block, data_rows):
             # A date in a data table's cell is a value of the table, not the article's dateline.
             lines = [block.text]
         else:
@@ -905,6 +959,11 @@ def _data_rows(blocks: list[_Block]) -> set[int]:
             row = block.chain[-2]
             cells[row] = cells.get(row, 0) + 1
     return {row for row, count in cells.items() if count > 1}
+
+
+def _data_cell(block: _Block, data_rows: set[int]) -> bool:
+    """A cell of a data table's row (``data_rows`` from ``_data_rows``)."""
+    return block.tag in CELL_TAGS and len(block.chain) > 1 and block.chain[-2] in data_rows
 
 
 def _is_label(line: str, signals: md.Signals, datelines: list[str]) -> bool:
