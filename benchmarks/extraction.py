@@ -12,7 +12,8 @@ Prints, all extractors in one process on the same pages (decoded to ``str`` firs
   even);
 - the half-split check: the best trafilatura setting chosen on one half, newsbrief's lead over
   it on the other half, both ways;
-- pages newsbrief leaves empty or scores below 0.5 on where trafilatura's best scores above 0.9;
+- pages newsbrief leaves empty or scores below 0.5 on where trafilatura's best scores above 0.9
+  (the quality gate pins both counts), and the pages below 0.5 in all;
 - metadata on the wcxb-dev pages (title exact, all authors right, spurious authors, date right
   to the day; the issue notes' scoring, benchmarks/scoring.py), with and without the page URL
   (the CLI reads saved files that have none), beside trafilatura with its metadata;
