@@ -156,9 +156,3 @@ def test_a_list_of_links_that_a_sentence_leads_into_is_part_of_the_article() -> 
     # A changelog's items are each one link; "...were merged into the parser:" says the list
     # is written text. A label of a few words ("More on this blog:") still marks a menu.
     check("changelog_list.html")
-
-
-def test_an_article_whose_sections_are_each_an_article_element_is_kept_whole() -> None:
-    # Each step of the how-to is its own short <article>; the teaser cards beside them,
-    # <article>s too, link out and stay out.
-    check("section_articles.html")

@@ -115,9 +115,6 @@ SEMANTIC_BOUNDARIES = frozenset({"article", "main"})
 # Page-level elements: a comment class on them is a page state ("has-comments"), when they hold
 # much of the page's text.
 PAGE_TAGS = frozenset({"html", "body", "main", "article"})
-# An <article> holding at most this many paragraphs is one section of the article (a step of
-# a how-to, each step its own <article>), not the whole: widening may go on to its siblings.
-MAX_SECTION_PARAGRAPHS = 2
 # Paragraphs inside these (below the container being widened) are teasers of other stories.
 TEASER_TAGS = frozenset({"article", "li"})
 # ...when at least this share of their text is links (a teaser's headline is its link; a
@@ -751,7 +748,7 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
         walker.tags[c] in TEASER_TAGS and linked[c] >= TEASER_LINK_SHARE * chars[c]
         for c in range(count)
     ]
-    best = _widen(walker, kept, best, good, junk, posts, teaser, paragraphs)
+    best = _widen(walker, kept, best, good, junk, posts, teaser)
     return [b for b in kept if best in b.chain and (b.introduced or not _link_list(b))]
 
 
@@ -868,22 +865,18 @@ def _widen(
     junk: list[int],
     posts: list[bool],
     teaser: list[bool],
-    paragraphs: list[int],
 ) -> int:
     """Widen the chosen container while its parent adds article-like text, not teasers.
 
     Bodies split around an ad slot or an inline widget need this; related-story lists beside
     the article must not be swept in. So the parent's extra paragraphs count only when they are
     not inside other ``<article>`` elements or list items (how teaser lists are built), and an
-    ``<article>`` or ``<main>`` element that holds the text is never widened past, unless the
-    ``<article>`` holds a paragraph or two: pages that give each section of the article its
-    own ``<article>`` element.
+    ``<article>`` or ``<main>`` element that holds the text is never widened past.
     """
     candidate = best
     while walker.parent[candidate] >= 0:
         if walker.tags[candidate] in SEMANTIC_BOUNDARIES and good[candidate]:
-            if not _article_section(walker.tags[candidate], paragraphs[candidate]):
-                break
+            break
         parent = walker.parent[candidate]
         if posts[parent]:
             break  # what the parent adds is a list of dated posts (comments), not more body
@@ -910,11 +903,6 @@ def _widen(
         # else: the step adds only a heading or a label; the article may be split into
         # sibling sections, so the next ancestors are judged against the current best.
     return best
-
-
-def _article_section(tag: str, paragraphs: int) -> bool:
-    """An ``<article>`` too short to be the article: a section of it, or a card."""
-    return tag == "article" and paragraphs <= MAX_SECTION_PARAGRAPHS
 
 
 def _scan_header_lines(blocks: list[_Block], first: _Block, signals: md.Signals) -> None:
