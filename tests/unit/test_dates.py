@@ -23,6 +23,9 @@ from tests.support.loopback import Response
         ("March 5, 2024", "2024-03-05"),
         ("5 March 2024", "2024-03-05"),
         ("20240305", "2024-03-05"),
+        ("Tue, 03/05/2024 - 14:30", "2024-03-05T14:30:00"),  # the weekday says March 5th
+        ("Friday, 08/03/2024", "2024-03-08"),  # and here the 8th of March
+        ("Wed, 03/05/2024 - 14:30", None),  # neither reading is a Wednesday
         ("  2024-03-05\n", "2024-03-05"),
         ("0001-01-01T00:00:00+00:00", None),
         ("1970-01-01", None),
@@ -58,6 +61,10 @@ def test_utc_converts_zoned_timestamps_only(raw: str, iso: str) -> None:
         ("Updated 2023-11-02 09:10", "2023-11-02"),
         ("29th August, 2023", "2023-08-29"),
         ("BySarah July 30, 2019January 18, 2023", "2019-07-30"),
+        ("HealthDECEMBER 22, 2022Updated: JANUARY 02, 2026", "2022-12-22"),
+        ("Essay - Published: 2025.12.17 | ", "2025-12-17"),
+        ("2025/3/7", "2025-03-07"),
+        ("premarch 5, 2024", None),  # glued in lower case: a word, not a month name
         ("31.02.2024", None),
         ("Chapter 12 of 2024", None),
     ],

@@ -55,6 +55,15 @@ def test_a_dateline_of_an_update_is_not_the_publication_date(dateline: str) -> N
     assert extract_article(page(head, body)).published == "2021-08-12T19:35:44+00:00"
 
 
+def test_an_update_shown_alone_dates_a_page_whose_publication_only_schema_org_states() -> None:
+    # Microdata is schema.org markup too; a publication meta tag of the site's own would stand.
+    head = '<meta itemprop="datePublished" content="2021-08-12">'
+    body = "<div class='meta'>Updated May 2, 2025</div>"
+    assert extract_article(page(head, body)).published == "2025-05-02"
+    head += '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'
+    assert extract_article(page(head, body)).published == "2021-08-12T19:35:44+00:00"
+
+
 def test_published_then_updated_on_one_line_gives_the_publication() -> None:
     body = "<div class='meta'>Published Apr 26, 2023 · Updated Aug 21, 2025</div>"
     assert extract_article(page("", body)).published == "2023-04-26"

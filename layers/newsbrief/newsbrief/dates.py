@@ -25,20 +25,28 @@ _MONTHS = {
     m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
 }
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# Where a month name starts: a word boundary, or a capital glued to the lower-case word before
+# it, as templates squeeze a category label and a dateline together ("HealthDECEMBER 22, 2022").
+_MONTH_START = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
 # A date written out in words: "March 5, 2024", "Mar. 5 2024", "5 March 2024", "5. März" aside.
 # The year may run into the next word ("July 30, 2019Updated: ..." in squeezed datelines).
 _WORDED_DATE_RE = re.compile(
-    rf"\b(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y1>\d{{4}})(?!\d)|"
+    rf"{_MONTH_START}(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y1>\d{{4}})(?!\d)|"
     rf"\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.? (?P<m2>{_MONTH}),? (?P<y2>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
-# A date in digits: ISO "2024-03-05", or "05/03/2024" and "05.03.2024" (order decided below).
+# A date in digits: ISO "2024-03-05", year first with dots or slashes as East Asian and many
+# blog templates write it ("2024.03.05", "2024/03/05"), or "05/03/2024" and "05.03.2024"
+# (order decided below).
 _NUMERIC_DATE_RE = re.compile(
-    r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})[./](?P<y>\d{4})\b"
+    r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<ymd>\d{4}[./]\d{1,2}[./]\d{1,2})\b|"
+    r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})[./](?P<y>\d{4})\b"
 )
-# Any written date, to recognise a dateline ("Oct. 6, 2024", "18.09.2024", "2024-09-18").
+# Any written date, to recognise a dateline ("Oct. 6, 2024", "18.09.2024", "2024-09-18"). Not
+# year-first dots or slashes: a line starting "2018.04.05 ~" is more often an item of a list of
+# events in the article than its dateline.
 DATE_IN_LINE_RE = re.compile(
-    rf"\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)|"
+    rf"{_MONTH_START}{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}(?!\d)|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.? {_MONTH},? \d{{4}}(?!\d)|"
     r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,
@@ -48,6 +56,14 @@ _URL_DATE_RE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?!\d)"
 )
 _URL_COMPACT_DATE_RE = re.compile(r"[/_-](20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
+# A digits-only date after its weekday, as some CMSs write their meta tags ("Thu, 09/25/2025 -
+# 11:38"): the weekday tells which of the two numbers is the month.
+_WEEKDAY_DIGITS_RE = re.compile(
+    r"^(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? (?P<a>\d{1,2})[./](?P<b>\d{1,2})[./]"
+    r"(?P<y>\d{4})(?:,? (?:- )?(?P<h>\d{1,2}):(?P<mi>\d{2}))?$",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _OFFSET_RE = re.compile(r"([+-]\d{2})(\d{2})$")
 _FRACTION_RE = re.compile(r"\.\d+(?=[+-]|$)")
 # Dates that meta tags carry in other shapes than ISO 8601 and RFC 822.
@@ -110,6 +126,24 @@ def _parse(text: str) -> tuple[datetime, bool] | None:
             return datetime.strptime(text, fmt), "%H" not in fmt and "%I" not in fmt
         except ValueError:
             continue
+    return _weekday_digits(text)
+
+
+def _weekday_digits(text: str) -> tuple[datetime, bool] | None:
+    """A "Thu, 09/25/2025 - 11:38" date, read in the order its weekday confirms."""
+    match = _WEEKDAY_DIGITS_RE.match(text)
+    if match is None:
+        return None
+    first, second, year = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+    hour, minute = int(match.group("h") or 0), int(match.group("mi") or 0)
+    weekday = _WEEKDAYS.index(match.group("wd")[:3].lower())
+    for month, day in ((first, second), (second, first)):
+        try:
+            value = datetime(year, month, day, hour, minute)
+        except ValueError:
+            continue
+        if value.weekday() == weekday:
+            return value, match.group("h") is None
     return None
 
 
@@ -131,8 +165,9 @@ def date_in_text(
     match = _NUMERIC_DATE_RE.search(text)
     if match is None:
         return None
-    if match.group("iso"):
-        year, month, day = (int(x) for x in match.group("iso").split("-"))
+    if match.group("iso") or match.group("ymd"):
+        digits = re.split(r"[-./]", match.group("iso") or match.group("ymd"))
+        year, month, day = (int(x) for x in digits)
         return _iso_day(year, month, day)
     first, second, year = int(match.group("a")), int(match.group("b")), int(match.group("y"))
     day_first = _iso_day(year, second, first)

@@ -60,6 +60,8 @@ PUBLISHED_META = (
     "article.published",
     "cxenseparse:recs:publishtime",
 )
+# The schema.org property, in microdata (<meta itemprop="datePublished">) or a meta name.
+SCHEMA_PUBLISHED_META = "datepublished"
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
 # Scholarly pages give one tag per author, each holding one name, often "Last, First".
 CITATION_AUTHOR_META = ("citation_author", "citation_authors")
@@ -142,10 +144,11 @@ _DEGREES = frozenset("phd md mba msc ma ms ba bs bsc mfa jd dvm".split())
 # Yoast puts the author in twitter:data1 under this label.
 _WRITTEN_BY_LABELS = frozenset({"writtenby", "author", "geschriebenvon", "escritopor", "écritpar"})
 _LANG_RE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
-# Words that make a dateline the date of an update, not of publication.
+# Words that make a dateline the date of an update, not of publication; templates may glue
+# the date on ("UpdatedJanuary 25, 2026").
 _UPDATE_RE = re.compile(
     r"(?<![^\W\d])(?:updated?|modified|revised|reviewed|aktualisiert|actualizado|atualizado|"
-    r"mis à jour|aggiornato)\b",
+    r"mis à jour|aggiornato)(?:\b|(?-i:(?=[A-Z])))",
     re.IGNORECASE,
 )
 
@@ -541,16 +544,16 @@ def find_published(signals: Signals, url: str | None) -> str | None:
 
     The date the page shows just above the article comes first: it is what readers are told,
     and metadata is often the CMS's record of another day (the first draft, a re-import).
-    A dateline that only says when the article was updated is passed over.
+    A dateline that only says when the article was updated is passed over, unless the
+    page states its publication date in schema.org markup alone and shows no other date.
     """
+    ld_published = to_iso8601(_ld_text(_ld_first(signals.jsonld, "datePublished")))
+    meta_published = {k: to_iso8601(signals.meta.get(k)) for k in PUBLISHED_META}
     stated = [
-        to_iso8601(raw)
-        for raw in (
-            _ld_text(_ld_first(signals.jsonld, "datePublished")),
-            *(signals.meta.get(k) for k in PUBLISHED_META),
-            *signals.times[:3],
-            _ld_text(_ld_first(signals.jsonld, "dateCreated")),
-        )
+        ld_published,
+        *meta_published.values(),
+        *(to_iso8601(raw) for raw in signals.times[:3]),
+        to_iso8601(_ld_text(_ld_first(signals.jsonld, "dateCreated"))),
     ]
     modified = [
         to_iso8601(raw)
@@ -569,6 +572,16 @@ def find_published(signals: Signals, url: str | None) -> str | None:
         iso = _dateline_date(line, known, month_first)
         if iso:
             return known.get(iso, iso)  # the metadata's timestamp of that day is more precise
+    schema_published = ld_published or meta_published[SCHEMA_PUBLISHED_META]
+    site_published = any(iso for k, iso in meta_published.items() if k != SCHEMA_PUBLISHED_META)
+    if schema_published and not site_published:
+        # The page shows readers only when it was updated and states its publication in
+        # schema.org markup alone (JSON-LD, microdata): a guide kept current, dated by its last
+        # revision (the markup's date is the first draft's). A publication meta tag is the
+        # site's own statement of the date; it stands.
+        iso = _shown_update(signals, known, month_first)
+        if iso:
+            return known.get(iso, iso)
     for iso in stated:
         if iso:
             return iso
@@ -587,13 +600,23 @@ def find_shown_date(lines: Iterable[str], signals: Signals) -> str | None:
     """
     month_first = _month_first(signals)
     for line in lines:
-        if (
-            len(line) > MAX_SHOWN_DATE_CHARS
-            or line[-1:] in ".!?"
-            or not DATE_IN_LINE_RE.search(line)
-        ):
+        if len(line) > MAX_SHOWN_DATE_CHARS or line[-1:] in ".!?":
             continue
+        # Any written date counts here, year-first ones too ("Published: 2025.12.17"), which
+        # are not taken for datelines to cut from the text: lists of events start that way.
         iso = date_in_text(line, month_first=month_first)
+        if iso:
+            return iso
+    return None
+
+
+def _shown_update(signals: Signals, known: dict[str, str], month_first: bool) -> str | None:
+    """The update date the datelines by the article show, unless one shows the publication."""
+    for line in signals.header_dates[:MAX_DATELINES] + signals.text_dates[:MAX_DATELINES]:
+        if _dateline_date(line, known, month_first):
+            return None
+        update = _UPDATE_RE.search(line)
+        iso = update and date_in_text(line[update.end() :], month_first=month_first, known=known)
         if iso:
             return iso
     return None
