@@ -60,3 +60,8 @@ def test_a_guide_that_shows_only_its_update_is_dated_by_it() -> None:
     # Publication stated in JSON-LD alone (2022) and "Last updated: March 3, 2025" the only
     # date shown: the guide is presented as of its last revision.
     check("guide_dated_by_its_update.html")
+
+
+def test_a_dateline_in_digits_with_dashes_is_read_in_the_page_order() -> None:
+    # "Post time: 03-11-2024" on an American page: March 11th, not the update in the metadata.
+    check("dash_digits_dateline.html")

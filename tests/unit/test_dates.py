@@ -64,6 +64,7 @@ def test_utc_converts_zoned_timestamps_only(raw: str, iso: str) -> None:
         ("HealthDECEMBER 22, 2022Updated: JANUARY 02, 2026", "2022-12-22"),
         ("Essay - Published: 2025.12.17 | ", "2025-12-17"),
         ("2025/3/7", "2025-03-07"),
+        ("Post time: 01-04-2024", "2024-04-01"),  # day first unless the page is American
         ("premarch 5, 2024", None),  # glued in lower case: a word, not a month name
         ("31.02.2024", None),
         ("Chapter 12 of 2024", None),
@@ -78,6 +79,8 @@ def test_digits_only_dates_use_what_the_page_states_then_its_order() -> None:
     assert date_in_text("8/1/2025", month_first=True) == "2025-08-01"
     assert date_in_text("8/1/2025", known={"2025-08-01"}) == "2025-08-01"
     assert date_in_text("18/1/2025", month_first=True) == "2025-01-18"  # only one reading
+    assert date_in_text("8-1-2025", month_first=True) == "2025-08-01"  # dashes alike
+    assert date_in_text("8.1.2025", month_first=True) == "2025-01-08"  # dots: day first
 
 
 @pytest.mark.parametrize(

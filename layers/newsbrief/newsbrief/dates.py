@@ -36,11 +36,11 @@ _WORDED_DATE_RE = re.compile(
     re.IGNORECASE,
 )
 # A date in digits: ISO "2024-03-05", year first with dots or slashes as East Asian and many
-# blog templates write it ("2024.03.05", "2024/03/05"), or "05/03/2024" and "05.03.2024"
-# (order decided below).
+# blog templates write it ("2024.03.05", "2024/03/05"), or "05/03/2024", "05.03.2024" and
+# "05-03-2024" (order decided below).
 _NUMERIC_DATE_RE = re.compile(
     r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<ymd>\d{4}[./]\d{1,2}[./]\d{1,2})\b|"
-    r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})[./](?P<y>\d{4})\b"
+    r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y>\d{4})\b"
 )
 # Any written date, to recognise a dateline ("Oct. 6, 2024", "18.09.2024", "2024-09-18"). Not
 # year-first dots or slashes: a line starting "2018.04.05 ~" is more often an item of a list of
@@ -154,7 +154,7 @@ def date_in_text(
 
     Digits-only dates are ambiguous ("8/1/2025"): the reading that is one of the ``known``
     days (ISO dates the page states elsewhere) wins, then month first when ``month_first``
-    (American pages) for slashes, else day first, the order of most of the world.
+    (American pages) for slashes and dashes, else day first, the order of most of the world.
     """
     match = _WORDED_DATE_RE.search(text)
     if match:
@@ -176,7 +176,7 @@ def date_in_text(
     for reading in readings:
         if reading in known:
             return reading
-    if month_first and match.group("sep") == "/" and month_first_reading:
+    if month_first and match.group("sep") in "/-" and month_first_reading:
         return month_first_reading
     return day_first or month_first_reading
 
