@@ -70,6 +70,15 @@ PRUNE_PACKAGES = (
     "click",
     "joblib",
     "tqdm",
+    # htmldate's date parser for its extensive search and its time-zone libraries (6.5 MB):
+    # newsbrief runs htmldate in its fast mode only, which never imports them. (dateparser's
+    # "regex" stays: NLTK imports it.)
+    "dateparser",
+    "dateparser_data",
+    "dateparser_cli",
+    "dateparser_scripts",
+    "pytz",
+    "tzlocal",
 )
 # Paths inside packages that nothing imports or reads at run time.
 PRUNE_PATHS = (

@@ -7,13 +7,15 @@ build script's own rules (requirements, pruning, interpreter discovery) are test
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import FIXTURES, REPO_ROOT
 
 SAM_BUILD = REPO_ROOT / ".aws-sam" / "build"
 # CPython 3.13's bytecode magic number (3571): stable across 3.13.x, so Lambda's 3.13 loads it.
@@ -78,6 +80,8 @@ def test_prune_drops_tests_translations_and_unused_packages(tmp_path: Path) -> N
         "numpy/_core/_multiarray_umath.so",
         "numpy.libs/libscipy_openblas64_.so",
         "nltk/stem/snowball.py",
+        "regex/__init__.py",  # NLTK imports it
+        "dateutil/parser/__init__.py",  # htmldate's fast mode parses with it
     ]
     drop = [
         "bs4/tests/test_soup.py",
@@ -95,6 +99,11 @@ def test_prune_drops_tests_translations_and_unused_packages(tmp_path: Path) -> N
         "numpy/_core/lib/libnpymath.a",
         "joblib/__init__.py",
         "tqdm-4.67.1.dist-info/METADATA",
+        "dateparser/__init__.py",
+        "dateparser-1.5.0.dist-info/METADATA",
+        "dateparser_data/__init__.py",
+        "pytz/zoneinfo/Europe/Paris",
+        "tzlocal/__init__.py",
     ]
     for rel in keep + drop:
         path = tmp_path / rel
@@ -105,6 +114,60 @@ def test_prune_drops_tests_translations_and_unused_packages(tmp_path: Path) -> N
         assert (tmp_path / rel).exists(), f"{rel} was pruned but is needed"
     for rel in drop:
         assert not (tmp_path / rel).exists(), f"{rel} should have been pruned"
+
+
+# Run in a fresh interpreter: every stage of the core library (extraction with the htmldate
+# fallback, summaries with each algorithm, entities, feed parsing) while the packages the layer
+# prunes cannot be imported, as on Lambda.
+_STAGES_WITHOUT_PRUNED = """
+import importlib.abc, json, sys
+from pathlib import Path
+
+BLOCKED = set(json.loads(sys.argv[1]))
+
+
+class Pruned(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, Pruned())
+from newsbrief.dates import find_page_date
+from newsbrief.errors import NoArticle
+from newsbrief.feed_parser import parse_feed
+from newsbrief.models import ALGORITHMS
+from newsbrief.pipeline import brief_html
+import newsbrief_aws.worker, newsbrief_aws.api_articles  # noqa: E401
+
+fixtures = Path(sys.argv[2])
+for page in sorted((fixtures / "pages").glob("*.html")):
+    html = page.read_text("utf-8", errors="replace")
+    for algorithm in sorted(ALGORITHMS):
+        try:
+            brief_html(html, "https://news.example/a", 3, algorithm)
+        except NoArticle:
+            break  # a fixture page without an article, there to be refused
+undated = "<html><body><p>Posted on 12 March 2024.</p><abbr title='2022-10-05T10:00'>x</abbr>"
+assert find_page_date(undated) is not None
+for feed in sorted((fixtures / "feeds").glob("*.xml")):
+    parse_feed(feed.read_bytes())
+print("every stage ran")
+"""
+
+
+def test_no_stage_imports_a_package_the_layer_prunes() -> None:
+    modules = sorted(name for name in build_layer.PRUNE_PACKAGES if name.isidentifier())
+    assert {"dateparser", "pytz", "tzlocal"} <= set(modules)
+    done = subprocess.run(
+        [sys.executable, "-c", _STAGES_WITHOUT_PRUNED, json.dumps(modules), str(FIXTURES)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "every stage ran"
 
 
 def test_missing_target_interpreter_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
