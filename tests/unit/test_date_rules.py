@@ -65,3 +65,9 @@ def test_a_guide_that_shows_only_its_update_is_dated_by_it() -> None:
 def test_a_dateline_in_digits_with_dashes_is_read_in_the_page_order() -> None:
     # "Post time: 03-11-2024" on an American page: March 11th, not the update in the metadata.
     check("dash_digits_dateline.html")
+
+
+def test_the_web_page_node_of_a_json_ld_graph_dates_a_page_that_has_no_article_node() -> None:
+    # An SEO plugin's graph describes the WebPage (published 2024-02-11) and no Article; the
+    # only other date is the metadata's update.
+    check("web_page_node_date.html")

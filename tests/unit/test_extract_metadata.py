@@ -64,6 +64,21 @@ def test_an_update_shown_alone_dates_a_page_whose_publication_only_schema_org_st
     assert extract_article(page(head, body)).published == "2021-08-12T19:35:44+00:00"
 
 
+def test_a_web_page_node_date_is_the_weakest_statement_of_the_day() -> None:
+    # The WebPage node of an SEO plugin's graph dates the page's creation; a dateline shown in
+    # the article, or the article URL's date, says when this version was published.
+    graph = (
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage", '
+        '"datePublished": "2024-02-01T15:46:14+00:00"}]}'
+    )
+    head = f'<script type="application/ld+json">{graph}</script>'
+    assert extract_article(page(head)).published == "2024-02-01T15:46:14+00:00"
+    dated = page(head).replace("<article>", "<article><p>April 19, 2025</p>")
+    assert extract_article(dated).published == "2025-04-19"
+    url = "https://news.example/2025/04/19/fair/"
+    assert extract_article(page(head), url).published == "2025-04-19"
+
+
 def test_published_then_updated_on_one_line_gives_the_publication() -> None:
     body = "<div class='meta'>Published Apr 26, 2023 · Updated Aug 21, 2025</div>"
     assert extract_article(page("", body)).published == "2023-04-26"

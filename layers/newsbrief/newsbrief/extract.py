@@ -1071,7 +1071,9 @@ def extract_article(html: str, url: str | None = None) -> Article:
     walker = _walk(page.html)
     signals = walker.signals
     for raw in page.jsonld:
-        signals.jsonld.extend(md.parse_jsonld(raw))
+        articles, web_pages = md.parse_jsonld(raw)
+        signals.jsonld.extend(articles)
+        signals.jsonld_pages.extend(web_pages)
 
     site_name = md.find_site_name(signals)
     title = md.find_title(signals, site_name)

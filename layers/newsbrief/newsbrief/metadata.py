@@ -37,6 +37,8 @@ ARTICLE_TYPES = frozenset(
         "posting",
     }
 )
+# JSON-LD types of the page that holds the article (SEO plugins describe both in one graph).
+PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "faqpage", "qapage"})
 # JSON-LD nests (graphs, lists, mainEntity...); real pages never need more than a few levels
 # and a hostile page must not make us recurse without bound.
 MAX_JSONLD_DEPTH = 8
@@ -167,6 +169,7 @@ class Signals:
     header_dates: list[str] = field(default_factory=list)  # datelines just above the article
     text_dates: list[str] = field(default_factory=list)  # datelines inside the article
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # article objects only
+    jsonld_pages: list[dict[str, Any]] = field(default_factory=list)  # WebPage objects
     citation_authors: list[str] = field(default_factory=list)  # one name per citation tag
 
     def add_meta(self, key: str, value: str) -> None:
@@ -198,13 +201,17 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
 
 
-def parse_jsonld(raw: str) -> list[dict[str, Any]]:
-    """The article objects of one JSON-LD script; malformed JSON yields nothing."""
+def parse_jsonld(raw: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The article objects and the web page objects of one JSON-LD script.
+
+    Malformed JSON yields nothing.
+    """
     try:
         data = json.loads(raw.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
     except (ValueError, RecursionError):
-        return []
+        return [], []
     found: list[dict[str, Any]] = []
+    pages: list[dict[str, Any]] = []
     stack: list[tuple[Any, int]] = [(data, 0)]
     seen = 0
     while stack and seen < MAX_JSONLD_NODES:
@@ -215,13 +222,16 @@ def parse_jsonld(raw: str) -> list[dict[str, Any]]:
         if isinstance(node, list):
             stack.extend((item, depth + 1) for item in reversed(node))
         elif isinstance(node, dict):
-            if _types(node) & ARTICLE_TYPES:
+            types = _types(node)
+            if types & ARTICLE_TYPES:
                 found.append(node)
+            elif types & PAGE_TYPES:
+                pages.append(node)
             for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
                 child = node.get(key)
                 if isinstance(child, dict | list):
                     stack.append((child, depth + 1))
-    return found
+    return found, pages
 
 
 def _ld_first(objects: list[dict[str, Any]], key: str) -> Any:
@@ -589,7 +599,11 @@ def find_published(signals: Signals, url: str | None) -> str | None:
         iso = _dateline_date(line, known, month_first)
         if iso:
             return known.get(iso, iso)
-    return date_in_url(url)
+    # The date of the web page that holds the article, which SEO plugins describe beside (or
+    # instead of) the article: the weakest statement of the day it was published.
+    return date_in_url(url) or to_iso8601(
+        _ld_text(_ld_first(signals.jsonld_pages, "datePublished"))
+    )
 
 
 def find_shown_date(lines: Iterable[str], signals: Signals) -> str | None:
