@@ -71,3 +71,9 @@ def test_the_web_page_node_of_a_json_ld_graph_dates_a_page_that_has_no_article_n
     # An SEO plugin's graph describes the WebPage (published 2024-02-11) and no Article; the
     # only other date is the metadata's update.
     check("web_page_node_date.html")
+
+
+def test_a_digit_date_glued_to_the_authors_name_is_read() -> None:
+    # "Dana3/4/2025": the template puts no space between the name and the date (an
+    # American-English page: March 4th).
+    check("glued_name_digits.html")

@@ -81,6 +81,7 @@ def test_digits_only_dates_use_what_the_page_states_then_its_order() -> None:
     assert date_in_text("18/1/2025", month_first=True) == "2025-01-18"  # only one reading
     assert date_in_text("8-1-2025", month_first=True) == "2025-08-01"  # dashes alike
     assert date_in_text("8.1.2025", month_first=True) == "2025-01-08"  # dots: day first
+    assert date_in_text("Yucy3/4/2025", month_first=True) == "2025-03-04"  # glued to a name
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ _WORDED_DATE_RE = re.compile(
 # "05-03-2024" (order decided below).
 _NUMERIC_DATE_RE = re.compile(
     r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b|\b(?P<ymd>\d{4}[./]\d{1,2}[./]\d{1,2})\b|"
-    r"\b(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y>\d{4})\b"
+    r"(?:\b|(?<=[^\W\d_]))(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y>\d{4})\b"
 )
 # Any written date, to recognise a dateline ("Oct. 6, 2024", "18.09.2024", "2024-09-18"). Not
 # year-first dots or slashes: a line starting "2018.04.05 ~" is more often an item of a list of
