@@ -77,3 +77,9 @@ def test_a_digit_date_glued_to_the_authors_name_is_read() -> None:
     # "Dana3/4/2025": the template puts no space between the name and the date (an
     # American-English page: March 4th).
     check("glued_name_digits.html")
+
+
+def test_the_date_in_the_pages_own_url_decides_the_order_of_a_digit_date() -> None:
+    # A saved page: no URL given, but og:url holds /2023/october/03/, so "03/10/2023" on a
+    # page that says only "en" is the 3rd of October.
+    check("own_url_decides_digit_order.html")

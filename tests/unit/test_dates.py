@@ -90,6 +90,9 @@ def test_digits_only_dates_use_what_the_page_states_then_its_order() -> None:
         ("https://news.example/2021/07/09/fair-returns/", "2021-07-09"),
         ("https://news.example/2021-7-9/fair", "2021-07-09"),
         ("https://news.example/story-20210709.html", "2021-07-09"),
+        ("https://news.example/blog/2021/july/09/fair-returns", "2021-07-09"),
+        ("https://news.example/2021/Sept/9/fair", "2021-09-09"),
+        ("https://news.example/2021/octopus/09/x", None),  # a word, not a month
         ("https://news.example/2021/13/09/x", None),
         ("https://news.example/fair-returns", None),
         ("http://[broken/2021/07/09/x", None),

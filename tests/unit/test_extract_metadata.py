@@ -22,6 +22,11 @@ def test_published_falls_back_to_the_date_in_the_url() -> None:
     assert article.published == "2021-07-09"
 
 
+def test_a_saved_page_falls_back_to_the_date_in_the_url_it_gives_as_its_own() -> None:
+    head = '<link rel="canonical" href="https://news.example/2021/07/09/fair-returns/">'
+    assert extract_article(page(head)).published == "2021-07-09"
+
+
 def test_published_prefers_meta_over_time_element_and_url() -> None:
     head = '<meta property="article:published_time" content="2022-01-02T03:04:05Z">'
     body = '<time datetime="2020-01-01"></time>'

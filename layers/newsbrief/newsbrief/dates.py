@@ -55,6 +55,13 @@ DATE_IN_LINE_RE = re.compile(
 _URL_DATE_RE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?!\d)"
 )
+# Some CMSs spell the month out in their paths: /2023/october/03/slug.
+_URL_MONTH_NAME_DATE_RE = re.compile(
+    r"(?<!\d)(20\d{2}|19\d{2})/(january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)/"
+    r"(0?[1-9]|[12]\d|3[01])(?!\d)",
+    re.IGNORECASE,
+)
 _URL_COMPACT_DATE_RE = re.compile(r"[/_-](20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
 # A digits-only date after its weekday, as some CMSs write their meta tags ("Thu, 09/25/2025 -
 # 11:38"): the weekday tells which of the two numbers is the month.
@@ -191,7 +198,7 @@ def _iso_day(year: int, month: int, day: int) -> str | None:
 
 
 def date_in_url(url: str | None) -> str | None:
-    """The date in an article URL's path (/2024/05/03/slug, /news-20240503.html)."""
+    """The date in an article URL's path (/2024/05/03/slug, /news-20240503.html, /2024/may/03)."""
     if not url:
         return None
     try:
@@ -199,9 +206,13 @@ def date_in_url(url: str | None) -> str | None:
     except ValueError:
         return None
     match = _URL_DATE_RE.search(path) or _URL_COMPACT_DATE_RE.search(path)
+    if match is not None:
+        return _iso_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _URL_MONTH_NAME_DATE_RE.search(path)
     if match is None:
         return None
-    return _iso_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    month = _MONTHS.get(match.group(2)[:3].lower(), 0)
+    return _iso_day(int(match.group(1)), month, int(match.group(3)))
 
 
 def find_page_date(html: str) -> str | None:

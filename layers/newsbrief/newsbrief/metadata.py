@@ -572,11 +572,15 @@ def find_published(signals: Signals, url: str | None) -> str | None:
             *(signals.meta.get(k) for k in MODIFIED_META),
         )
     ]
-    # Days the metadata states, each with its full timestamp (publication before update).
+    # Days the metadata states, each with its full timestamp (publication before update), and
+    # the day in the article's URL, or in the URL the page gives as its own (a saved page).
     known: dict[str, str] = {}
     for iso in stated + modified:
         if iso:
             known.setdefault(iso[:10], iso)
+    url_day = date_in_url(url) or date_in_url(find_canonical(signals, url))
+    if url_day:
+        known.setdefault(url_day, url_day)
     month_first = _month_first(signals)
     for line in signals.header_dates[:MAX_DATELINES]:
         iso = _dateline_date(line, known, month_first)
@@ -601,9 +605,7 @@ def find_published(signals: Signals, url: str | None) -> str | None:
             return known.get(iso, iso)
     # The date of the web page that holds the article, which SEO plugins describe beside (or
     # instead of) the article: the weakest statement of the day it was published.
-    return date_in_url(url) or to_iso8601(
-        _ld_text(_ld_first(signals.jsonld_pages, "datePublished"))
-    )
+    return url_day or to_iso8601(_ld_text(_ld_first(signals.jsonld_pages, "datePublished")))
 
 
 def find_shown_date(lines: Iterable[str], signals: Signals) -> str | None:
