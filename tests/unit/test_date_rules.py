@@ -83,3 +83,9 @@ def test_the_date_in_the_pages_own_url_decides_the_order_of_a_digit_date() -> No
     # A saved page: no URL given, but og:url holds /2023/october/03/, so "03/10/2023" on a
     # page that says only "en" is the 3rd of October.
     check("own_url_decides_digit_order.html")
+
+
+def test_a_utc_timestamp_a_day_off_the_urls_day_gives_the_urls_day() -> None:
+    # Published at 03:12 UTC on the 10th, which is the evening of the 9th where the
+    # publisher is: the URL (here the page's canonical one) carries the 9th.
+    check("utc_stamp_local_url_day.html")

@@ -22,6 +22,21 @@ def test_published_falls_back_to_the_date_in_the_url() -> None:
     assert article.published == "2021-07-09"
 
 
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("2021-07-10T02:00:00+00:00", "2021-07-09"),  # the URL's calendar day
+        ("2021-07-08T23:30:00+00:00", "2021-07-09"),
+        ("2021-07-12T10:00:00+00:00", "2021-07-12T10:00:00+00:00"),  # days apart: not a zone
+        ("2021-07-10", "2021-07-10"),  # a day without a time is no moment to place
+    ],
+)
+def test_a_timestamp_one_day_off_the_urls_day_is_the_urls_day(stamp: str, expected: str) -> None:
+    head = f'<meta property="article:published_time" content="{stamp}">'
+    url = "https://news.example/2021/07/09/fair-returns/"
+    assert extract_article(page(head), url).published == expected
+
+
 def test_a_saved_page_falls_back_to_the_date_in_the_url_it_gives_as_its_own() -> None:
     head = '<link rel="canonical" href="https://news.example/2021/07/09/fair-returns/">'
     assert extract_article(page(head)).published == "2021-07-09"

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from html import unescape as html_unescape
 from typing import Any
 
@@ -598,7 +599,7 @@ def find_published(signals: Signals, url: str | None) -> str | None:
             return known.get(iso, iso)
     for iso in stated:
         if iso:
-            return iso
+            return _local_day(iso, url_day)
     for line in signals.text_dates[:MAX_DATELINES]:
         iso = _dateline_date(line, known, month_first)
         if iso:
@@ -624,6 +625,21 @@ def find_shown_date(lines: Iterable[str], signals: Signals) -> str | None:
         if iso:
             return iso
     return None
+
+
+def _local_day(stamp: str, url_day: str | None) -> str:
+    """``stamp``, or the URL's day when the URL puts the same moment on the day before or after.
+
+    A timestamp written in UTC falls on the next day for an evening article in the Americas
+    (the previous one in Asia); the URL carries the day of the publisher's own calendar.
+    """
+    if url_day is None or len(stamp) <= 10 or stamp[:10] == url_day:
+        return stamp
+    try:
+        apart = abs((date.fromisoformat(stamp[:10]) - date.fromisoformat(url_day)).days)
+    except ValueError:
+        return stamp
+    return url_day if apart == 1 else stamp
 
 
 def _shown_update(signals: Signals, known: dict[str, str], month_first: bool) -> str | None:
