@@ -89,3 +89,9 @@ def test_a_utc_timestamp_a_day_off_the_urls_day_gives_the_urls_day() -> None:
     # Published at 03:12 UTC on the 10th, which is the evening of the 9th where the
     # publisher is: the URL (here the page's canonical one) carries the 9th.
     check("utc_stamp_local_url_day.html")
+
+
+def test_an_update_shown_in_the_byline_dates_a_guide_like_a_dateline() -> None:
+    # "Written by: Lena Ortiz, Senior EditorUpdated Jan 9, 2025", the role glued to the
+    # label; the publication (2019) is stated in JSON-LD alone.
+    check("byline_shows_the_update.html")

@@ -67,7 +67,12 @@ def test_a_shown_date_the_metadata_agrees_with_keeps_the_metadata_timestamp() ->
 
 @pytest.mark.parametrize(
     "dateline",
-    ["Updated May 2, 2025", "Last updated on May 2, 2025", "Reviewed: May 2, 2025"],
+    [
+        "Updated May 2, 2025",
+        "Last updated on May 2, 2025",
+        "Reviewed: May 2, 2025",
+        "Jane DoeUpdated May 2, 2025",  # the label glued to the name before it
+    ],
 )
 def test_a_dateline_of_an_update_is_not_the_publication_date(dateline: str) -> None:
     head = '<meta property="article:published_time" content="2021-08-12T19:35:44+00:00">'

@@ -150,7 +150,8 @@ _LANG_RE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 # Words that make a dateline the date of an update, not of publication; templates may glue
 # the date on ("UpdatedJanuary 25, 2026").
 _UPDATE_RE = re.compile(
-    r"(?<![^\W\d])(?:updated?|modified|revised|reviewed|aktualisiert|actualizado|atualizado|"
+    r"(?:(?<![^\W\d])|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(?:updated?|modified|revised|reviewed|aktualisiert|actualizado|atualizado|"
     r"mis à jour|aggiornato)(?:\b|(?-i:(?=[A-Z])))",
     re.IGNORECASE,
 )
@@ -643,8 +644,13 @@ def _local_day(stamp: str, url_day: str | None) -> str:
 
 
 def _shown_update(signals: Signals, known: dict[str, str], month_first: bool) -> str | None:
-    """The update date the datelines by the article show, unless one shows the publication."""
-    for line in signals.header_dates[:MAX_DATELINES] + signals.text_dates[:MAX_DATELINES]:
+    """The update date the datelines and bylines by the article show, if none shows another.
+
+    "By Jane Doe Updated Sep 5, 2024" gives the update; "March 3, 2021 · Updated ..." the
+    publication, and then no update date is taken.
+    """
+    lines = signals.header_dates[:MAX_DATELINES] + signals.text_dates[:MAX_DATELINES]
+    for line in lines + signals.bylines[:MAX_DATELINES]:
         if _dateline_date(line, known, month_first):
             return None
         update = _UPDATE_RE.search(line)
