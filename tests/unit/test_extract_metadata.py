@@ -403,3 +403,37 @@ def test_double_escaped_entities_in_meta_are_decoded() -> None:
 def test_a_url_is_not_a_site_name() -> None:
     signals = md.Signals(meta={"og:site_name": "https://www.example.com", "application-name": "Ex"})
     assert md.find_site_name(signals) == "Ex"
+
+
+def test_a_huge_page_gives_the_date_finder_only_the_start_of_its_stripped_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # htmldate's memory grows with what it searches: on a page over MAX_DATE_SEARCH_CHARS it
+    # gets a bounded start of the page without scripts, which still holds the dateline.
+    from newsbrief import extract
+
+    searched: list[int] = []
+    real = extract.find_page_date
+
+    def spy(html: str) -> str | None:
+        searched.append(len(html))
+        return real(html)
+
+    monkeypatch.setattr(extract, "find_page_date", spy)
+    article = "".join(
+        f"<p>Paragraph {i} of the long report on the harbour works, with its many details.</p>"
+        for i in range(40)
+    )
+    filler = "<div><p>" + "Archive listing entry with a long description. " * 30 + "</p></div>"
+    html = (
+        "<html><head><title>Harbour works</title></head><body>"
+        "<abbr class='published' title='2022-10-05T10:00:00'>Oct</abbr>"
+        f"<article><h1>Harbour works</h1>{article}</article>"
+        + "<script>var x = 1;</script>" * 20_000
+        + filler * 1_000
+        + "</body></html>"
+    )
+    assert len(html) > extract.MAX_DATE_SEARCH_CHARS
+    found = extract.extract_article(html, None)
+    assert found.published is not None and found.published.startswith("2022-10-05")
+    assert searched and max(searched) <= extract.MAX_STRIPPED_DATE_SEARCH_CHARS

@@ -196,8 +196,12 @@ _TIMESTAMP_RE = re.compile(DATE_IN_LINE_RE.pattern + r"|\b\d{1,2}:\d{2}\b|\bago\
 SENTENCE_END = frozenset(".!?…。！？")
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 # htmldate's search of a whole page takes about fifteen times the page's size in memory:
-# beyond this many characters it gets the page without scripts and boilerplate.
+# beyond this many characters it gets the page without scripts and boilerplate, and only the
+# start of that, where the head and the article's top (its dateline) are: its cost is then
+# bounded whatever the page's size (a 1.8 MB DEV page: +2.4 MB of heap with the whole
+# stripped page, 470,000 characters; +1.2 MB with its first 200,000).
 MAX_DATE_SEARCH_CHARS = 1_000_000
+MAX_STRIPPED_DATE_SEARCH_CHARS = 200_000
 # A boilerplate class/id hint is overruled when the element holds this share of the page's
 # paragraph text: then it is a wrapper of the article ("has-sidebar", "paywall"). Measured on
 # DEV: hinted boilerplate holds at most ~35% of a page's paragraph text, wrappers 50% or more.
@@ -688,7 +692,9 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     for cid in range(count):
         if walker.parent[cid] >= 0:
             child_containers[walker.parent[cid]] += 1
-    branching = [1 if n != 1 else 0 for n in child_containers]
+    # One byte per container, not a list of pointers: a big page has tens of thousands.
+    branching = bytes(1 if n != 1 else 0 for n in child_containers)
+    del child_containers
     for block in kept:
         for cid in block.chain:
             chars[cid] += block.length
@@ -744,10 +750,11 @@ def _choose_blocks(walker: _Walker) -> list[_Block]:
     ]
     # A list item or <article> below the article that links out is another story's teaser;
     # one without links is a part of this article written as a list.
-    teaser = [
+    teaser = bytes(
         walker.tags[c] in TEASER_TAGS and linked[c] >= TEASER_LINK_SHARE * chars[c]
         for c in range(count)
-    ]
+    )
+    del chars, linked
     best = _widen(walker, kept, best, good, junk, posts, teaser)
     return [b for b in kept if best in b.chain and (b.introduced or not _link_list(b))]
 
@@ -864,7 +871,7 @@ def _widen(
     good: list[float],
     junk: list[int],
     posts: list[bool],
-    teaser: list[bool],
+    teaser: bytes,
 ) -> int:
     """Widen the chosen container while its parent adds article-like text, not teasers.
 
@@ -903,6 +910,13 @@ def _widen(
         # else: the step adds only a heading or a label; the article may be split into
         # sibling sections, so the next ancestors are judged against the current best.
     return best
+
+
+def _date_search_html(html: str, stripped: str) -> str:
+    """What htmldate searches: the page, or for a huge page the start of its stripped form."""
+    if len(html) <= MAX_DATE_SEARCH_CHARS:
+        return html
+    return stripped[:MAX_STRIPPED_DATE_SEARCH_CHARS]
 
 
 def _scan_header_lines(blocks: list[_Block], first: _Block, signals: md.Signals) -> None:
@@ -1095,7 +1109,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
         authors=md.find_authors(signals, site_name, lambda name: _shown_as_credit(html, name)),
         published=md.find_published(signals, url)
         or md.find_shown_date(_page_lines(walker.blocks), signals)
-        or find_page_date(html if len(html) <= MAX_DATE_SEARCH_CHARS else page.html),
+        or find_page_date(_date_search_html(html, page.html)),
         language=md.find_language(signals),
         canonical_url=md.find_canonical(signals, url),
         site_name=site_name,
